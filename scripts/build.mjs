@@ -1,0 +1,22 @@
+// Builds dist/: the tool as ESM, and the runtime once more as CommonJS (index.cjs + index.d.cts).
+import { execFileSync } from 'node:child_process';
+import { readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const dist = path.join(root, 'dist');
+
+rmSync(dist, { recursive: true, force: true });
+execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
+execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.runtime-cjs.json')], { stdio: 'inherit' });
+
+const cjs = path.join(dist, 'runtime-cjs');
+renameSync(path.join(cjs, 'index.js'), path.join(cjs, 'index.cjs'));
+renameSync(path.join(cjs, 'index.d.ts'), path.join(cjs, 'index.d.cts'));
+if (existsSync(path.join(cjs, 'index.cjs'))) {
+  const text = readFileSync(path.join(cjs, 'index.cjs'), 'utf8');
+  writeFileSync(path.join(cjs, 'index.cjs'), text);
+}
+console.log('built dist/');

@@ -1,0 +1,192 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Chalk, type ChalkInstance } from 'chalk';
+import { Command, CommanderError, Option } from 'commander';
+import { RULES, ruleById } from '../../rules/index.js';
+import { AuditError, InternalError, UsageError, describeError } from '../errors.js';
+import { packageVersion, ruleDocPath } from '../package-info.js';
+import { formatJson } from '../report/json.js';
+import { countBySeverity, relativeReport, type Report } from '../report/model.js';
+import { formatStylish } from '../report/stylish.js';
+import { scan } from '../scan.js';
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  /** Whether stdout is a terminal (colour by default). */
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+const FORMATS = ['stylish', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface ScanFlags {
+  format: Format[];
+  outputFile: string[];
+  config?: string;
+  includeTests?: boolean;
+  maxWarnings?: string;
+  quiet?: boolean;
+  color?: boolean;
+  stats?: boolean;
+  prefilter?: boolean;
+}
+
+/** Runs the CLI and returns the exit code: 0 clean, 1 findings, 2 usage/config/internal failure. */
+export async function run(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('ws-mock-audit')
+    .description('Find fake HTTP requests fabricated inside WebSocket handlers, and rewrite them to an honest WebSocketContext.')
+    .version(packageVersion(), '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run ws-mock-audit --help for usage)');
+
+  const addScanOptions = (command: Command): Command =>
+    command
+      .argument('[paths...]', 'files and directories to scan (default: the current directory)')
+      .addOption(new Option('-f, --format <format>', 'output format; repeat with --output-file for several').choices(FORMATS).argParser(collectFormat).default([]))
+      .option('-o, --output-file <file>', 'write the matching --format to this file instead of stdout (repeatable)', collect, [])
+      .option('-c, --config <file>', 'use this config file instead of searching for ws-mock-audit.config.json')
+      .option('--include-tests', 'also scan test files (*.test.*, *.spec.*, __tests__/, test/, tests/, __mocks__/)')
+      .option('--max-warnings <n>', 'exit with 1 when there are more than n warnings')
+      .option('-q, --quiet', 'report errors only')
+      .option('--stats', 'print file counts and timing to stderr')
+      .option('--no-prefilter', 'parse every file, even those without WebSocket code (slower; for diagnosing)')
+      .option('--color', 'force coloured output')
+      .option('--no-color', 'disable coloured output')
+      .addHelpText(
+        'after',
+        '\nExit status: 0 no error-level finding, 1 error findings (or warnings over --max-warnings), 2 bad usage, config or internal failure.\n' +
+          'Examples:\n  ws-mock-audit src/\n  ws-mock-audit --format json -o report.json --format stylish\n',
+      );
+
+  addScanOptions(program.command('scan', { isDefault: true }).description('scan for fake requests in WebSocket handling (default command)')).action(
+    async (paths: string[], flags: ScanFlags) => {
+      exitCode = await runScan(paths, flags, io);
+    },
+  );
+
+  program
+    .command('rules')
+    .description('list the rules')
+    .action(() => {
+      const width = Math.max(...RULES.map((rule) => rule.meta.id.length));
+      for (const rule of RULES) {
+        io.stdout(`${rule.meta.id.padEnd(width)}  ${rule.meta.defaultSeverity.padEnd(7)}  ${rule.meta.fixable ? 'fixable' : '       '}  ${rule.meta.description}\n`);
+      }
+    });
+
+  program
+    .command('explain')
+    .description("show a rule's documentation page")
+    .argument('<rule>', 'rule id, e.g. fake-request')
+    .action((id: string) => {
+      if (!ruleById(id)) throw new UsageError(`Unknown rule \`${id}\`.`, `Known rules: ${RULES.map((rule) => rule.meta.id).join(', ')}.`);
+      io.stdout(readFileSync(ruleDocPath(id), 'utf8'));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return handleError(error, io);
+  }
+}
+
+async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<number> {
+  const formats: Format[] = flags.format.length > 0 ? flags.format : ['stylish'];
+  if (flags.outputFile.length > formats.length) {
+    throw new UsageError('More --output-file than --format options.', 'Give one --format per --output-file, in the same order.');
+  }
+  const maxWarnings = flags.maxWarnings === undefined ? undefined : Number(flags.maxWarnings);
+  if (maxWarnings !== undefined && (!Number.isInteger(maxWarnings) || maxWarnings < 0)) {
+    throw new UsageError(`--max-warnings must be a non-negative integer, got "${flags.maxWarnings}".`);
+  }
+  const result = await scan({
+    paths,
+    cwd: io.cwd,
+    ...(flags.config ? { config: flags.config } : {}),
+    includeTests: flags.includeTests ?? false,
+    prefilter: flags.prefilter !== false,
+  });
+  const findings = flags.quiet ? result.findings.filter((finding) => finding.severity === 'error') : result.findings;
+  const all = countBySeverity(result.findings);
+  const report = relativeReport(
+    {
+      tool: { name: 'ws-mock-audit', version: packageVersion() },
+      findings,
+      errors: result.errors,
+      summary: {
+        filesScanned: result.stats.filesDiscovered,
+        filesParsed: result.stats.filesParsed,
+        ...all,
+        suppressed: result.suppressed,
+        baselined: 0,
+        durationMs: result.durationMs,
+      },
+      sources: result.sources,
+    },
+    io.cwd,
+  );
+  const color = chalkFor(flags, io);
+  formats.forEach((format, index) => {
+    const text = format === 'json' ? formatJson(report) : formatStylish(report, index < flags.outputFile.length ? new Chalk({ level: 0 }) : color);
+    const target = flags.outputFile[index];
+    if (target) writeFileSync(path.resolve(io.cwd, target), text);
+    else io.stdout(text);
+  });
+  if (!formats.includes('json') || flags.outputFile.length > 0) {
+    for (const error of report.errors) io.stderr(`${color.yellow('warning')} ${error.file}: ${error.message}\n`);
+  }
+  if (flags.stats) {
+    const { stats } = result;
+    io.stderr(
+      `ws-mock-audit: ${stats.filesDiscovered} files discovered, ${stats.filesPrefiltered} skipped by the prefilter, ` +
+        `${stats.filesParsed} parsed (${stats.filesLinkedLazily} loaded for linking), ${result.durationMs} ms, ` +
+        `peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`,
+    );
+  }
+  if (all.errors > 0) return 1;
+  if (maxWarnings !== undefined && all.warnings > maxWarnings) return 1;
+  return 0;
+}
+
+function chalkFor(flags: ScanFlags, io: CliIO): ChalkInstance {
+  if (flags.color === false || io.env.NO_COLOR) return new Chalk({ level: 0 });
+  if (io.env.FORCE_COLOR === '0') return new Chalk({ level: 0 });
+  if (io.env.FORCE_COLOR || io.isTTY) return new Chalk({ level: 1 });
+  return new Chalk({ level: 0 });
+}
+
+function handleError(error: unknown, io: CliIO): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    return 2;
+  }
+  const known = error instanceof AuditError ? error : new InternalError(`Internal error: ${describeError(error)}`, 'Please report this with the command you ran.');
+  io.stderr(`ws-mock-audit: ${known.message}\n`);
+  if (known.hint) io.stderr(`hint: ${known.hint}\n`);
+  if (!(error instanceof AuditError) && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+  return known.exitCode;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function collectFormat(value: string, previous: Format[]): Format[] {
+  return [...previous, value as Format];
+}
+
+function defaultIO(): CliIO {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+    isTTY: Boolean(process.stdout.isTTY),
+    env: process.env,
+  };
+}

@@ -1,0 +1,162 @@
+import { readFileSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
+import { UsageError } from '../errors.js';
+import type { FileError } from '../types.js';
+import type { Config } from './config.js';
+
+export const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
+const DECLARATION_FILE = /\.d\.(ts|mts|cts)$/;
+const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+export interface Input {
+  file: string;
+  /** Named on the command line: scanned even if it looks like a test. */
+  explicit: boolean;
+}
+
+export interface Discovery {
+  inputs: Input[];
+  errors: FileError[];
+}
+
+interface IgnoreLayer {
+  dir: string;
+  rules: Ignore;
+}
+
+export function isSourceFile(file: string): boolean {
+  return SOURCE_FILE.test(file) && !DECLARATION_FILE.test(file);
+}
+
+/** Lists the files a scan covers: walks directories, honours .gitignore, config globs and test patterns. */
+export function discoverFiles(paths: string[], cwd: string, config: Config, includeTests: boolean): Discovery {
+  const inputs: Input[] = [];
+  const errors: FileError[] = [];
+  const seen = new Set<string>();
+  const base = config.file ? path.dirname(config.file) : cwd;
+  const included = config.include.length > 0 ? picomatch(config.include, { dot: true }) : undefined;
+  const excluded = config.exclude.length > 0 ? picomatch(config.exclude, { dot: true }) : undefined;
+  const isTest = picomatch(config.testPatterns, { dot: true });
+
+  const accept = (file: string, explicit: boolean, root: string): void => {
+    if (seen.has(file)) return;
+    const fromBase = toPosix(path.relative(base, file));
+    if (!explicit) {
+      if (included && !included(fromBase)) return;
+      if (excluded?.(fromBase)) return;
+      if (!includeTests && isTest(toPosix(path.relative(root, file)))) return;
+    }
+    seen.add(file);
+    inputs.push({ file, explicit });
+  };
+
+  for (const given of paths.length > 0 ? paths : ['.']) {
+    const absolute = path.resolve(cwd, given);
+    let stats;
+    try {
+      stats = statSync(absolute);
+    } catch {
+      throw new UsageError(`No such file or directory: ${given}`, 'Check the paths given to ws-mock-audit.');
+    }
+    if (stats.isFile()) {
+      accept(absolute, true, path.dirname(absolute));
+      continue;
+    }
+    const visited = new Set<string>();
+    const layers = gitignoreLayersAbove(absolute);
+    walk(absolute, absolute, layers, visited, (file) => accept(file, false, absolute), errors);
+  }
+  inputs.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { inputs, errors };
+}
+
+function walk(dir: string, root: string, layers: IgnoreLayer[], visited: Set<string>, onFile: (file: string) => void, errors: FileError[]): void {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch (error) {
+    errors.push({ file: dir, message: `cannot resolve directory (${code(error)})` });
+    return;
+  }
+  if (visited.has(real)) {
+    errors.push({ file: dir, message: `skipped: symbolic link loop (already visited ${real})` });
+    return;
+  }
+  visited.add(real);
+  const own = readGitignore(dir);
+  const active = own ? [...layers, own] : layers;
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    errors.push({ file: dir, message: `cannot read directory (${code(error)})` });
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const target = statSync(full);
+        isDir = target.isDirectory();
+        isFile = target.isFile();
+      } catch (error) {
+        if (isSourceFile(entry.name)) errors.push({ file: full, message: `cannot read: broken symbolic link (${code(error)})` });
+        continue;
+      }
+    }
+    if (isDir && ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
+    if (isIgnored(active, full, isDir)) continue;
+    if (isDir) walk(full, root, active, visited, onFile, errors);
+    else if (isFile && isSourceFile(entry.name)) onFile(full);
+  }
+}
+
+function gitignoreLayersAbove(dir: string): IgnoreLayer[] {
+  const layers: IgnoreLayer[] = [];
+  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
+    const layer = readGitignore(current);
+    if (layer) layers.unshift(layer);
+    if (statIsDir(path.join(current, '.git')) || path.dirname(current) === current) break;
+  }
+  return layers;
+}
+
+function statIsDir(file: string): boolean {
+  try {
+    return statSync(file).isDirectory() || statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function readGitignore(dir: string): IgnoreLayer | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path.join(dir, '.gitignore'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  return { dir, rules: ignore().add(text) };
+}
+
+function isIgnored(layers: IgnoreLayer[], file: string, isDir: boolean): boolean {
+  for (const layer of layers) {
+    const relative = toPosix(path.relative(layer.dir, file));
+    if (!relative || relative.startsWith('..')) continue;
+    if (layer.rules.ignores(isDir ? `${relative}/` : relative)) return true;
+  }
+  return false;
+}
+
+export function toPosix(file: string): string {
+  return file.split(path.sep).join('/');
+}
+
+function code(error: unknown): string {
+  return (error as NodeJS.ErrnoException)?.code ?? String(error);
+}

@@ -1,0 +1,52 @@
+/**
+ * Every failure the tool knows about is one of these. Each maps to an exit code and carries a hint;
+ * the CLI prints `message`, then `hint`, and returns `exitCode`.
+ */
+export abstract class AuditError extends Error {
+  abstract readonly exitCode: number;
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.hint = hint;
+  }
+}
+
+/** Bad flags, arguments or paths on the command line. */
+export class UsageError extends AuditError {
+  readonly exitCode = 2;
+}
+
+/** A config file that cannot be read, parsed or validated. Names the file and the key. */
+export class ConfigError extends AuditError {
+  readonly exitCode = 2;
+  constructor(
+    readonly file: string,
+    message: string,
+    hint?: string,
+  ) {
+    super(`${file}: ${message}`, hint);
+  }
+}
+
+/** One input file that cannot be analysed. The scan reports it and goes on. */
+export class InputError extends AuditError {
+  readonly exitCode = 2;
+  constructor(
+    readonly file: string,
+    message: string,
+    hint?: string,
+  ) {
+    super(message, hint);
+  }
+}
+
+/** A bug in ws-mock-audit itself. */
+export class InternalError extends AuditError {
+  readonly exitCode = 2;
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,361 @@
+import { ts } from 'ts-morph';
+import type { FakeKind, FakeOrigin, FrameworkId, Loc, Target, ValueRef } from '../types.js';
+import type { FactsOptions } from './options.js';
+import { isFunctionLike, lookup, unwrap, type Binding, type Role, type Scope, type ScopeInfo } from './scope.js';
+
+/** Members that hold the real handshake request a framework gives a WebSocket handler. */
+const GENUINE_REQUEST_MEMBERS = new Set(['request', 'handshake', 'upgradeReq', 'req', 'raw', 'rawRequest', 'httpRequest', 'incomingMessage', 'upgradeRequest']);
+/** Parameter names that carry a real request handed in by a caller. */
+const REQUEST_PARAM_NAME = /^(req|request|incomingMessage|httpRequest|rawRequest|upgradeReq|upgradeRequest|handshake)$/i;
+/** Names that are only ever HTTP request/response types, whatever module they come from. */
+const UNAMBIGUOUS_TYPE_NAMES = new Set([
+  'IncomingMessage',
+  'NextRequest',
+  'NextApiRequest',
+  'FastifyRequest',
+  'Http2ServerRequest',
+  'ServerResponse',
+  'NextApiResponse',
+  'NextResponse',
+  'FastifyReply',
+  'Http2ServerResponse',
+]);
+/** Calls that send a request somewhere: a Request built for them is real. */
+const SEND_FUNCTIONS = new Set(['fetch', '$fetch', 'ofetch', 'undiciFetch', 'nodeFetch', 'crossFetch', 'axios', 'got', 'ky', 'superagent']);
+const SEND_METHODS = new Set(['fetch', 'match', 'put', 'request']);
+
+export interface Registered {
+  framework: FrameworkId;
+  event: string;
+  handler: Target;
+  loc: Loc;
+  key: string;
+}
+
+export interface Analysis {
+  sf: ts.SourceFile;
+  scopes: ScopeInfo;
+  options: FactsOptions;
+  requestTypes: Set<string>;
+  responseTypes: Set<string>;
+  /** Module specifiers imported anywhere in the file. */
+  importedSources: Set<string>;
+  registrations: Map<string, Registered>;
+}
+
+export function createAnalysis(sf: ts.SourceFile, scopes: ScopeInfo, options: FactsOptions): Analysis {
+  const importedSources = new Set<string>();
+  const collect = (scope: Scope): void => {
+    for (const binding of scope.bindings.values()) if (binding.importInfo) importedSources.add(binding.importInfo.source);
+  };
+  collect(scopes.module);
+  for (const scope of scopes.scopeOfFn.values()) collect(scope);
+  for (const statement of sf.statements) {
+    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) importedSources.add(statement.moduleSpecifier.text);
+  }
+  return {
+    sf,
+    scopes,
+    options,
+    requestTypes: new Set(options.requestTypes),
+    responseTypes: new Set(options.responseTypes),
+    importedSources,
+    registrations: new Map(),
+  };
+}
+
+export function locOf(a: Analysis, node: ts.Node): Loc {
+  const start = a.sf.getLineAndCharacterOfPosition(node.getStart(a.sf));
+  const end = a.sf.getLineAndCharacterOfPosition(node.getEnd());
+  return { line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+}
+
+/** Source text with whitespace folded, capped: identifies an expression independent of its position. */
+export function snippetOf(a: Analysis, node: ts.Node): string {
+  const text = node.getText(a.sf).replace(/\s+/g, ' ');
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+export function imports(a: Analysis, pattern: RegExp): boolean {
+  for (const source of a.importedSources) if (pattern.test(source)) return true;
+  return false;
+}
+
+export function enclosingFunction(node: ts.Node): ts.Node | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionLike(current)) return current;
+  }
+  return undefined;
+}
+
+export function scopeAt(a: Analysis, node: ts.Node): Scope {
+  const fn = isFunctionLike(node) ? node : enclosingFunction(node);
+  return (fn && a.scopes.scopeOfFn.get(fn)) ?? a.scopes.module;
+}
+
+export function fnIdAt(a: Analysis, node: ts.Node): number {
+  const fn = enclosingFunction(node);
+  return fn ? (a.scopes.fnIds.get(fn) ?? -1) : -1;
+}
+
+export function bindingOf(a: Analysis, id: ts.Identifier): Binding | undefined {
+  return a.scopes.refOf.get(id) ?? lookup(scopeAt(a, id), id.text);
+}
+
+/** `foo`, `a.b`, `this.c` → the text used in messages and config matching. */
+export function calleeName(expr: ts.Expression): string | undefined {
+  const inner = unwrap(expr);
+  if (ts.isIdentifier(inner)) return inner.text;
+  if (ts.isPropertyAccessExpression(inner)) {
+    const left = inner.expression;
+    if (left.kind === ts.SyntaxKind.ThisKeyword) return `this.${inner.name.text}`;
+    const base = calleeName(left);
+    return base ? `${base}.${inner.name.text}` : `?.${inner.name.text}`;
+  }
+  if (ts.isCallExpression(inner)) {
+    const base = calleeName(inner.expression);
+    return base ? `${base}()` : undefined;
+  }
+  return undefined;
+}
+
+/** The last segment of a callee: `getToken` for `auth.getToken`. */
+export function shortName(expr: ts.Expression): string | undefined {
+  const inner = unwrap(expr);
+  if (ts.isIdentifier(inner)) return inner.text;
+  if (ts.isPropertyAccessExpression(inner)) return inner.name.text;
+  return undefined;
+}
+
+/** The name an identifier had where it was exported (`Request` for `import { Request as R }`). */
+export function canonicalName(a: Analysis, id: ts.Identifier): string {
+  const binding = lookup(scopeAt(a, id), id.text);
+  const info = binding?.importInfo;
+  if (info && info.imported !== '*' && info.imported !== 'default') return info.imported;
+  return id.text;
+}
+
+function importOfName(a: Analysis, name: ts.EntityName | ts.Expression): Binding | undefined {
+  if (ts.isIdentifier(name)) return lookup(scopeAt(a, name), name.text);
+  return undefined;
+}
+
+/** Is this type (reference, union, intersection, alias, interface) an HTTP request or response type? */
+export function httpTypeKind(a: Analysis, type: ts.TypeNode, seen = new Set<string>()): { kind: FakeKind; name: string } | undefined {
+  if (ts.isParenthesizedTypeNode(type)) return httpTypeKind(a, type.type, seen);
+  if (ts.isUnionTypeNode(type) || ts.isIntersectionTypeNode(type)) {
+    for (const member of type.types) {
+      const found = httpTypeKind(a, member, seen);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (ts.isTypeReferenceNode(type)) return httpTypeNameKind(a, type.typeName, seen);
+  if (ts.isExpressionWithTypeArguments(type)) {
+    return ts.isIdentifier(type.expression) || ts.isPropertyAccessExpression(type.expression) ? httpExprKind(a, type.expression, seen) : undefined;
+  }
+  return undefined;
+}
+
+/** For `extends X` clauses: X as an expression. */
+export function httpExprKind(a: Analysis, expr: ts.Expression, seen = new Set<string>()): { kind: FakeKind; name: string } | undefined {
+  if (ts.isIdentifier(expr)) return httpTypeNameKind(a, expr, seen);
+  if (ts.isPropertyAccessExpression(expr)) return kindOfName(a, expr.name.text, true);
+  return undefined;
+}
+
+function httpTypeNameKind(a: Analysis, name: ts.EntityName, seen: Set<string>): { kind: FakeKind; name: string } | undefined {
+  if (ts.isQualifiedName(name)) return kindOfName(a, name.right.text, true);
+  const text = name.text;
+  const binding = importOfName(a, name);
+  const info = binding?.importInfo;
+  if (info) {
+    const imported = info.imported === 'default' || info.imported === '*' ? text : info.imported;
+    const fromPackage = !info.source.startsWith('.') && !info.source.startsWith('/');
+    return kindOfName(a, imported, fromPackage);
+  }
+  const local = a.scopes.typeDecls.get(text);
+  if (local) {
+    if (seen.has(text)) return undefined;
+    seen.add(text);
+    if (ts.isTypeAliasDeclaration(local)) return httpTypeKind(a, local.type, seen);
+    for (const clause of local.heritageClauses ?? []) {
+      for (const heritage of clause.types) {
+        const found = httpTypeKind(a, heritage, seen);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+  if (binding?.kind === 'class') return undefined;
+  return kindOfName(a, text, true);
+}
+
+/**
+ * `Request` or `Response` from a relative module is usually the app's own protocol type, so only
+ * names that can mean nothing but HTTP count there.
+ */
+function kindOfName(a: Analysis, name: string, trusted: boolean): { kind: FakeKind; name: string } | undefined {
+  if (!trusted && !UNAMBIGUOUS_TYPE_NAMES.has(name)) return undefined;
+  if (a.requestTypes.has(name)) return { kind: 'request', name };
+  if (a.responseTypes.has(name)) return { kind: 'response', name };
+  return undefined;
+}
+
+/** The handshake request, `socket.request`, or a parameter that carries a real request. */
+export function isGenuineRequest(a: Analysis, expr: ts.Expression, seen = new Set<Binding>()): boolean {
+  const inner = unwrap(expr);
+  if (ts.isPropertyAccessExpression(inner)) return GENUINE_REQUEST_MEMBERS.has(inner.name.text);
+  if (ts.isElementAccessExpression(inner)) {
+    return ts.isStringLiteral(inner.argumentExpression) && GENUINE_REQUEST_MEMBERS.has(inner.argumentExpression.text);
+  }
+  if (!ts.isIdentifier(inner)) return false;
+  const binding = bindingOf(a, inner);
+  if (!binding || seen.has(binding)) return false;
+  seen.add(binding);
+  if (binding.genuine) return true;
+  if (binding.kind === 'param') {
+    if (REQUEST_PARAM_NAME.test(binding.name)) return true;
+    return binding.typeNode ? httpTypeKind(a, binding.typeNode)?.kind === 'request' : false;
+  }
+  if (binding.kind === 'var' && binding.inits.length > 0) return binding.inits.every((init) => isGenuineRequest(a, init, seen));
+  if (binding.kind === 'var' && binding.destructured) {
+    const last = binding.destructured.path.at(-1);
+    return typeof last === 'string' && GENUINE_REQUEST_MEMBERS.has(last);
+  }
+  return false;
+}
+
+/** Climbs through wrappers that pass a value on unchanged. */
+export function valueContext(node: ts.Node): ts.Node {
+  let current = node;
+  while (
+    current.parent &&
+    (ts.isParenthesizedExpression(current.parent) ||
+      ts.isAwaitExpression(current.parent) ||
+      ts.isNonNullExpression(current.parent) ||
+      ts.isSatisfiesExpression(current.parent) ||
+      ts.isAsExpression(current.parent) ||
+      ts.isTypeAssertionExpression(current.parent) ||
+      (ts.isConditionalExpression(current.parent) && current.parent.condition !== current) ||
+      (ts.isBinaryExpression(current.parent) && isShortCircuit(current.parent.operatorToken.kind)))
+  ) {
+    current = current.parent;
+  }
+  return current;
+}
+
+function isShortCircuit(kind: ts.SyntaxKind): boolean {
+  return kind === ts.SyntaxKind.BarBarToken || kind === ts.SyntaxKind.QuestionQuestionToken || kind === ts.SyntaxKind.AmpersandAmpersandToken;
+}
+
+/** The value of this expression is what its function returns. */
+export function isReturned(node: ts.Node): boolean {
+  const outer = valueContext(node);
+  const parent = outer.parent;
+  if (!parent) return false;
+  if (ts.isReturnStatement(parent)) return true;
+  return ts.isArrowFunction(parent) && parent.body === outer;
+}
+
+function isSendCall(call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  if (ts.isIdentifier(callee)) return SEND_FUNCTIONS.has(callee.text);
+  if (ts.isPropertyAccessExpression(callee)) return SEND_METHODS.has(callee.name.text) || SEND_FUNCTIONS.has(calleeName(callee.expression) ?? '');
+  return false;
+}
+
+function isSentDirectly(node: ts.Node): boolean {
+  const outer = valueContext(node);
+  const parent = outer.parent;
+  return !!parent && ts.isCallExpression(parent) && parent.arguments.includes(outer as ts.Expression) && isSendCall(parent);
+}
+
+/**
+ * A request built to be sent is real: true when the value goes straight into `fetch()` (or another
+ * client), or is stored in a variable whose every use is such a call.
+ */
+export function isSentOnly(a: Analysis, node: ts.Node): boolean {
+  if (isSentDirectly(node)) return true;
+  const outer = valueContext(node);
+  const parent = outer.parent;
+  if (!parent || !ts.isVariableDeclaration(parent) || !ts.isIdentifier(parent.name)) return false;
+  const binding = lookup(scopeAt(a, parent), parent.name.text);
+  if (!binding || binding.refs.length === 0) return false;
+  return binding.refs.every((ref) => isSentDirectly(ref));
+}
+
+/** What a call or `new` refers to, when the file can name it. */
+export function resolveTarget(a: Analysis, callee: ts.Expression): Target | undefined {
+  const inner = unwrap(callee);
+  if (ts.isIdentifier(inner)) return targetOfBinding(a, bindingOf(a, inner), inner.text);
+  if (ts.isPropertyAccessExpression(inner)) {
+    const left = unwrap(inner.expression);
+    const member = inner.name.text;
+    if (left.kind === ts.SyntaxKind.ThisKeyword) {
+      const method = classMember(a, inner, member);
+      if (method !== undefined) return { t: 'fn', fn: method };
+      return undefined;
+    }
+    if (ts.isIdentifier(left)) {
+      const binding = bindingOf(a, left);
+      const info = binding?.importInfo;
+      if (info && (info.imported === '*' || info.imported === 'default')) return { t: 'import', source: info.source, imported: member };
+    }
+    const source = ts.isCallExpression(left) ? requireSourceOf(left) : undefined;
+    if (source !== undefined) return { t: 'import', source, imported: member };
+  }
+  return undefined;
+}
+
+function requireSourceOf(call: ts.CallExpression): string | undefined {
+  if (!ts.isIdentifier(call.expression) || call.expression.text !== 'require') return undefined;
+  const arg = call.arguments[0];
+  return arg && ts.isStringLiteralLike(arg) ? arg.text : undefined;
+}
+
+export function targetOfBinding(a: Analysis, binding: Binding | undefined, name: string): Target | undefined {
+  if (!binding) return undefined;
+  if (binding.kind === 'function' && binding.fnNode) {
+    const fn = a.scopes.fnIds.get(binding.fnNode);
+    return fn === undefined ? undefined : { t: 'fn', fn };
+  }
+  if (binding.kind === 'class') return { t: 'class', name };
+  if (binding.importInfo) {
+    const { source, imported } = binding.importInfo;
+    return { t: 'import', source, imported: imported === '*' ? 'default' : imported };
+  }
+  return undefined;
+}
+
+/** The id of method `name` of the class around `node` (methods and arrow-valued properties). */
+export function classMember(a: Analysis, node: ts.Node, name: string): number | undefined {
+  let cls: ts.Node | undefined = node.parent;
+  while (cls && !ts.isClassLike(cls)) cls = cls.parent;
+  if (!cls || !ts.isClassLike(cls)) return undefined;
+  for (const member of cls.members) {
+    if (!member.name || !ts.isIdentifier(member.name) || member.name.text !== name) continue;
+    if (ts.isMethodDeclaration(member)) return a.scopes.fnIds.get(member);
+    if (ts.isPropertyDeclaration(member) && member.initializer) {
+      const init = unwrap(member.initializer);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return a.scopes.fnIds.get(init);
+    }
+  }
+  return undefined;
+}
+
+export function makeOrigin(
+  a: Analysis,
+  node: ts.Node,
+  fields: Pick<FakeOrigin, 'kind' | 'shape' | 'describe'> & { positional?: boolean },
+): FakeOrigin {
+  return { positional: false, ...fields, loc: locOf(a, node), snippet: snippetOf(a, node) };
+}
+
+/** Function bodies are where roles come from: the binding behind an expression, if any. */
+export function receiverBinding(a: Analysis, expr: ts.Expression): Binding | undefined {
+  const inner = unwrap(expr);
+  return ts.isIdentifier(inner) ? bindingOf(a, inner) : undefined;
+}
+
+export type { Binding, Role, ValueRef };

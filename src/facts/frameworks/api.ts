@@ -1,0 +1,266 @@
+import { ts } from 'ts-morph';
+import type { FrameworkId, Target } from '../../types.js';
+import {
+  bindingOf,
+  calleeName,
+  classMember,
+  imports,
+  locOf,
+  resolveTarget,
+  targetOfBinding,
+  type Analysis,
+} from '../context.js';
+import { isFunctionLike, unwrap, type Binding, type Role } from '../scope.js';
+
+/** One recogniser per framework: it looks at nodes and registers the functions that become WebSocket scope. */
+export interface FrameworkRecognizer {
+  id: FrameworkId;
+  onCall?(a: Analysis, call: ts.CallExpression): void;
+  onClass?(a: Analysis, cls: ts.ClassLikeDeclaration): void;
+  onAssignment?(a: Analysis, assignment: ts.BinaryExpression): void;
+  onObject?(a: Analysis, object: ts.ObjectLiteralExpression): void;
+}
+
+export const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
+export const WS_SERVER_LIBS = /^(ws|isomorphic-ws|socket\.io|express-ws|@fastify\/websocket|fastify-websocket|@nestjs\/websockets|@nestjs\/platform-ws|@nestjs\/platform-socket\.io|uWebSockets\.js|uws|graphql-ws.*|@trpc\/server.*|hono.*|elysia|crossws.*|h3|nitropack.*)$/;
+const CLIENT_LIBS = /^(socket\.io-client|reconnecting-websocket|partysocket)$/;
+const WS_SERVER_NAMES = /^(wss|wsServer|webSocketServer|websocketServer|wsserver|socketServer|wsApp)$/;
+const IO_SERVER_NAMES = /^(io|ioServer|socketIo|socketIO|socketServer|nsp|namespace|chatNamespace|adminNamespace)$/;
+const SOCKET_NAMES = /^(ws|socket|client|webSocket|websocket|conn|connection|peer|sock)$/;
+
+/** `X.on('event', handler)`: the receiver, event name and handler, or undefined. */
+export function listenCall(call: ts.CallExpression): { receiver: ts.Expression; event: string; handler: ts.Expression } | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !LISTEN_METHODS.has(callee.name.text)) return undefined;
+  const [event, handler] = call.arguments;
+  if (!event || !handler || !ts.isStringLiteralLike(event)) return undefined;
+  return { receiver: callee.expression, event: event.text, handler };
+}
+
+export function methodCall(call: ts.CallExpression): { receiver: ts.Expression; method: string } | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  return { receiver: callee.expression, method: callee.name.text };
+}
+
+export function importsServerLib(a: Analysis): boolean {
+  return imports(a, WS_SERVER_LIBS);
+}
+
+/** What a receiver expression is in WebSocket terms, from constructors, annotations, parameters or names. */
+export function roleOf(a: Analysis, expr: ts.Expression): Role | undefined {
+  const node = unwrap(expr);
+  if (ts.isCallExpression(node)) {
+    const call = methodCall(node);
+    if (call && (call.method === 'of' || call.method === 'to' || call.method === 'in') && roleOf(a, call.receiver) === 'io-server') return 'io-server';
+    return roleOfCreation(a, node);
+  }
+  if (ts.isNewExpression(node)) return roleOfCreation(a, node);
+  if (ts.isPropertyAccessExpression(node)) {
+    if (node.expression.kind === ts.SyntaxKind.ThisKeyword) return roleOfName(a, node.name.text);
+    return undefined;
+  }
+  if (!ts.isIdentifier(node)) return undefined;
+  const binding = bindingOf(a, node);
+  if (binding) {
+    const known = roleOfBinding(a, binding);
+    if (known) return known;
+  }
+  return roleOfName(a, node.text);
+}
+
+function roleOfBinding(a: Analysis, binding: Binding): Role | undefined {
+  if (binding.role) return binding.role;
+  if (binding.typeNode) {
+    const typed = roleOfType(a, binding.typeNode);
+    if (typed) return typed;
+  }
+  if (binding.destructured) {
+    const { from, path } = binding.destructured;
+    const source = unwrap(from);
+    const text = source.getText(a.sf);
+    if (/Deno\.upgradeWebSocket/.test(text) && path[0] === 'socket') return 'whatwg-server-socket';
+    if (/WebSocketPair/.test(text) || isPairValues(a, source)) return path[0] === 1 || path[0] === '1' ? 'whatwg-server-socket' : 'client';
+  }
+  for (const init of binding.inits) {
+    const role = roleOf(a, init);
+    if (role) return role;
+  }
+  return undefined;
+}
+
+function isPairValues(a: Analysis, node: ts.Expression): boolean {
+  if (!ts.isCallExpression(node) || calleeName(node.expression) !== 'Object.values') return false;
+  const arg = node.arguments[0];
+  if (!arg) return false;
+  const inner = unwrap(arg);
+  if (ts.isNewExpression(inner)) return inner.expression.getText(a.sf) === 'WebSocketPair';
+  if (!ts.isIdentifier(inner)) return false;
+  return bindingOf(a, inner)?.inits.some((init) => /WebSocketPair/.test(init.getText(a.sf))) ?? false;
+}
+
+function roleOfType(a: Analysis, type: ts.TypeNode): Role | undefined {
+  if (!ts.isTypeReferenceNode(type)) return undefined;
+  const name = ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
+  const info = ts.isIdentifier(type.typeName) ? bindingOf(a, type.typeName)?.importInfo : undefined;
+  const imported = info && info.imported !== 'default' && info.imported !== '*' ? info.imported : name;
+  const source = info?.source ?? '';
+  if (/socket\.io$/.test(source) || source === 'socket.io') {
+    if (imported === 'Socket') return 'io-socket';
+    if (imported === 'Server' || imported === 'Namespace') return 'io-server';
+  }
+  if (imported === 'WebSocketServer') return 'ws-server';
+  if (imported === 'ServerWebSocket' || imported === 'WSContext' || imported === 'Peer') return 'ws-socket';
+  if (imported === 'WebSocket' && (source === 'ws' || source === 'isomorphic-ws' || importsServerLib(a))) return 'ws-socket';
+  return undefined;
+}
+
+function roleOfCreation(a: Analysis, node: ts.NewExpression | ts.CallExpression): Role | undefined {
+  const target = resolveTarget(a, node.expression);
+  const text = node.expression.getText(a.sf);
+  if (target?.t === 'import') {
+    const { source, imported } = target;
+    if (source === 'ws' || source === 'isomorphic-ws') {
+      if (imported === 'WebSocketServer' || imported === 'Server') return 'ws-server';
+      if (imported === 'default' || imported === 'WebSocket') return ts.isNewExpression(node) ? 'client' : undefined;
+    }
+    if (source === 'socket.io' && (imported === 'Server' || imported === 'default')) return 'io-server';
+    if (CLIENT_LIBS.test(source)) return 'client';
+    if ((source === 'http' || source === 'https' || source === 'node:http' || source === 'node:https') && imported === 'createServer') return 'http-server';
+  }
+  if (/^(WebSocket|ws)\.(Server|WebSocketServer)$/.test(text)) return 'ws-server';
+  if (text === 'WebSocket' && ts.isNewExpression(node)) return 'client';
+  if (/^https?\.createServer$/.test(text)) return 'http-server';
+  if (ts.isCallExpression(node) && ts.isCallExpression(node.expression)) {
+    const inner = node.expression;
+    if (calleeName(inner.expression) === 'require' && inner.arguments[0]?.getText(a.sf).includes('socket.io')) return 'io-server';
+  }
+  return undefined;
+}
+
+function roleOfName(a: Analysis, name: string): Role | undefined {
+  if (imports(a, CLIENT_LIBS) && !importsServerLib(a)) return undefined;
+  if (WS_SERVER_NAMES.test(name)) return 'ws-server';
+  if (IO_SERVER_NAMES.test(name) && imports(a, /^(socket\.io|@nestjs\/(websockets|platform-socket\.io))$/)) return 'io-server';
+  if (SOCKET_NAMES.test(name)) {
+    if (imports(a, /^(socket\.io|@nestjs\/(websockets|platform-socket\.io))$/)) return 'io-socket';
+    if (importsServerLib(a)) return 'ws-socket';
+  }
+  if (/server$/i.test(name) && importsServerLib(a)) return 'http-server';
+  return undefined;
+}
+
+/** Functions an argument designates: inline functions, named functions, `this.method`, `fn.bind(x)`. */
+export function handlerTargets(a: Analysis, expr: ts.Expression): { target: Target; node?: ts.Node }[] {
+  let node = unwrap(expr);
+  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'bind') {
+    node = unwrap(node.expression.expression);
+  }
+  if (isFunctionLike(node)) {
+    const fn = a.scopes.fnIds.get(node);
+    return fn === undefined ? [] : [{ target: { t: 'fn', fn }, node }];
+  }
+  if (ts.isIdentifier(node)) {
+    const binding = bindingOf(a, node);
+    const target = targetOfBinding(a, binding, node.text);
+    if (!target || target.t === 'class') return [];
+    return [{ target, ...(binding?.fnNode ? { node: binding.fnNode } : {}) }];
+  }
+  if (ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    const fn = classMember(a, node, node.name.text);
+    return fn === undefined ? [] : [{ target: { t: 'fn', fn }, node: a.scopes.fnNodes[fn] }];
+  }
+  if (ts.isObjectLiteralExpression(node)) return objectHandlers(a, node).flatMap(({ found }) => found);
+  return [];
+}
+
+/** Every function-valued property of a hooks object: `{ open, message(ws, msg) {}, close: onClose }`. */
+export interface ObjectHandler {
+  name: string;
+  /** The method, function or identifier to register. */
+  value: ts.Node;
+  found: { target: Target; node?: ts.Node }[];
+}
+
+export function objectHandlers(a: Analysis, object: ts.ObjectLiteralExpression): ObjectHandler[] {
+  const result: ObjectHandler[] = [];
+  for (const prop of object.properties) {
+    const name = prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : undefined;
+    if (!name) continue;
+    if (ts.isMethodDeclaration(prop)) {
+      const fn = a.scopes.fnIds.get(prop);
+      if (fn !== undefined) result.push({ name, value: prop, found: [{ target: { t: 'fn', fn }, node: prop }] });
+    } else if (ts.isPropertyAssignment(prop)) {
+      const value = unwrap(prop.initializer);
+      if (isFunctionLike(value) || ts.isIdentifier(value) || ts.isPropertyAccessExpression(value) || ts.isCallExpression(value)) {
+        const found = handlerTargets(a, value);
+        if (found.length) result.push({ name, value, found });
+      }
+    } else if (ts.isShorthandPropertyAssignment(prop)) {
+      const found = handlerTargets(a, prop.name);
+      if (found.length) result.push({ name, value: prop.name, found });
+    }
+  }
+  return result;
+}
+
+export interface RegisterOptions {
+  framework: FrameworkId;
+  event: string;
+  handler: ts.Expression | ts.Node;
+  at: ts.Node;
+  /** Roles of the handler's parameters, by index; `genuine` marks the real handshake request. */
+  params?: (Role | 'genuine' | undefined)[];
+}
+
+/** Records a registration and gives the handler's parameters their roles. Returns true if anything new was learnt. */
+export function register(a: Analysis, options: RegisterOptions): boolean {
+  const found = isFunctionLike(options.handler)
+    ? [{ target: { t: 'fn' as const, fn: a.scopes.fnIds.get(options.handler) ?? -1 }, node: options.handler as ts.Node }]
+    : handlerTargets(a, options.handler as ts.Expression);
+  let learnt = false;
+  for (const { target, node } of found) {
+    if (target.t === 'fn' && target.fn < 0) continue;
+    const loc = locOf(a, options.at);
+    const key = `${JSON.stringify(target)}@${loc.line}:${loc.column}`;
+    if (!a.registrations.has(key)) {
+      a.registrations.set(key, { framework: options.framework, event: options.event, handler: target, loc, key });
+      learnt = true;
+    }
+    if (node && isFunctionLike(node) && options.params) learnt = assignParamRoles(a, node, options.params) || learnt;
+  }
+  return learnt;
+}
+
+function assignParamRoles(a: Analysis, fn: ts.FunctionLikeDeclaration, roles: (Role | 'genuine' | undefined)[]): boolean {
+  const scope = a.scopes.scopeOfFn.get(fn);
+  if (!scope) return false;
+  let learnt = false;
+  roles.forEach((role, index) => {
+    const param = fn.parameters[index];
+    if (!role || !param || !ts.isIdentifier(param.name)) return;
+    const binding = scope.bindings.get(param.name.text);
+    if (!binding) return;
+    if (role === 'genuine') {
+      learnt = learnt || !binding.genuine;
+      binding.genuine = true;
+    } else if (!binding.role) {
+      binding.role = role;
+      learnt = true;
+    }
+  });
+  return learnt;
+}
+
+/** Decorator names on a node (`WebSocketGateway` for `@WebSocketGateway(80)`). */
+export function decoratorNames(node: ts.Node): string[] {
+  if (!ts.canHaveDecorators(node)) return [];
+  return (ts.getDecorators(node) ?? []).map((decorator) => {
+    const expr = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
+    return ts.isIdentifier(expr) ? expr.text : ts.isPropertyAccessExpression(expr) ? expr.name.text : '';
+  });
+}
+
+export function stringArg(node: ts.Expression | undefined): string | undefined {
+  return node && ts.isStringLiteralLike(node) ? node.text : undefined;
+}

@@ -1,0 +1,22 @@
+import { ts } from 'ts-morph';
+import { unwrap } from '../scope.js';
+import type { FrameworkRecognizer } from './api.js';
+import { objectHandlers, register } from './api.js';
+
+const HOOKS = new Set(['open', 'message', 'close', 'drain', 'ping', 'pong']);
+
+/** Bun: `Bun.serve({ websocket: { open, message, close } })`, also as `export default { fetch, websocket }`. */
+export const bun: FrameworkRecognizer = {
+  id: 'bun',
+  onObject(a, object) {
+    for (const prop of object.properties) {
+      if (!ts.isPropertyAssignment(prop) || prop.name.getText(a.sf) !== 'websocket') continue;
+      const hooks = unwrap(prop.initializer);
+      if (!ts.isObjectLiteralExpression(hooks)) continue;
+      const handlers = objectHandlers(a, hooks).filter(({ name }) => HOOKS.has(name));
+      for (const { name, value } of handlers) {
+        register(a, { framework: 'bun', event: `\`websocket.${name}\` hook`, handler: value, at: prop.name, params: ['ws-socket'] });
+      }
+    }
+  },
+};

@@ -1,0 +1,20 @@
+import { ts } from 'ts-morph';
+import type { FrameworkRecognizer } from './api.js';
+import { register } from './api.js';
+
+const HIBERNATION_HANDLERS = new Set(['webSocketMessage', 'webSocketClose', 'webSocketError']);
+
+/**
+ * Cloudflare Durable Objects' hibernation API (`webSocketMessage`, `webSocketClose`). Sockets from
+ * `new WebSocketPair()` are server sockets handled by the WHATWG recogniser.
+ */
+export const cloudflare: FrameworkRecognizer = {
+  id: 'cloudflare',
+  onClass(a, cls) {
+    for (const member of cls.members) {
+      if (!ts.isMethodDeclaration(member) || !member.name || !ts.isIdentifier(member.name)) continue;
+      if (!HIBERNATION_HANDLERS.has(member.name.text)) continue;
+      register(a, { framework: 'cloudflare', event: `Durable Object \`${member.name.text}\``, handler: member, at: member.name, params: ['whatwg-server-socket'] });
+    }
+  },
+};

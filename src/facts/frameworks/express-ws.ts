@@ -1,0 +1,29 @@
+import { ts } from 'ts-morph';
+import { imports } from '../context.js';
+import { unwrap } from '../scope.js';
+import type { FrameworkRecognizer } from './api.js';
+import { methodCall, objectHandlers, register } from './api.js';
+
+/**
+ * `.ws(path, ...)`: express-ws takes a handler `(ws, req)`; uWebSockets.js and Elysia take a
+ * behaviour object `{ open, message, close, upgrade }`.
+ */
+export const expressWs: FrameworkRecognizer = {
+  id: 'express-ws',
+  onCall(a, call) {
+    const method = methodCall(call);
+    if (method?.method !== 'ws' || call.arguments.length < 2) return;
+    const [path, second] = call.arguments;
+    if (!path || !second || !(ts.isStringLiteralLike(path) || ts.isTemplateExpression(path) || ts.isIdentifier(path))) return;
+    const options = unwrap(second);
+    if (ts.isObjectLiteralExpression(options)) {
+      const framework = imports(a, /^elysia/) ? 'elysia' : 'uWebSockets.js';
+      for (const { name, value } of objectHandlers(a, options)) {
+        register(a, { framework, event: `\`${name}\` behaviour`, handler: value, at: call.expression });
+      }
+      return;
+    }
+    const handler = call.arguments[call.arguments.length - 1];
+    if (handler) register(a, { framework: 'express-ws', event: '`app.ws()` route', handler, at: call.expression, params: ['ws-socket', 'genuine'] });
+  },
+};

@@ -1,0 +1,39 @@
+import { ts } from 'ts-morph';
+import { unwrap } from '../scope.js';
+import type { FrameworkRecognizer } from './api.js';
+import { register } from './api.js';
+
+function hasTrue(object: ts.ObjectLiteralExpression, name: string): boolean {
+  return object.properties.some(
+    (prop) => ts.isPropertyAssignment(prop) && prop.name.getText() === name && prop.initializer.kind === ts.SyntaxKind.TrueKeyword,
+  );
+}
+
+function property(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const prop of object.properties) {
+    if (ts.isPropertyAssignment(prop) && prop.name.getText() === name) return prop.initializer;
+    if (ts.isMethodDeclaration(prop) && prop.name.getText() === name) return prop as unknown as ts.Expression;
+    if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === name) return prop.name;
+  }
+  return undefined;
+}
+
+/** @fastify/websocket: `fastify.get(path, { websocket: true }, handler)` and `route({ websocket: true, handler | wsHandler })`. */
+export const fastify: FrameworkRecognizer = {
+  id: 'fastify',
+  onCall(a, call) {
+    const objects = call.arguments.map(unwrap).filter(ts.isObjectLiteralExpression);
+    for (const options of objects) {
+      const wsHandler = property(options, 'wsHandler');
+      if (wsHandler) {
+        register(a, { framework: 'fastify', event: '`wsHandler`', handler: wsHandler, at: call.expression, params: ['ws-socket', 'genuine'] });
+        continue;
+      }
+      if (!hasTrue(options, 'websocket')) continue;
+      const handler = property(options, 'handler') ?? call.arguments[call.arguments.length - 1];
+      if (handler && unwrap(handler as ts.Expression) !== options) {
+        register(a, { framework: 'fastify', event: '`{ websocket: true }` route', handler, at: call.expression, params: ['ws-socket', 'genuine'] });
+      }
+    }
+  },
+};

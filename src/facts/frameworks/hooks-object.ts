@@ -1,0 +1,32 @@
+import { ts } from 'ts-morph';
+import type { FrameworkId } from '../../types.js';
+import { canonicalName, shortName, type Analysis } from '../context.js';
+import { unwrap } from '../scope.js';
+import { objectHandlers, register } from './api.js';
+
+/** Registers every function of the hooks object passed to `call` (optionally under a nested key). */
+export function registerHooksObject(
+  a: Analysis,
+  call: ts.CallExpression,
+  framework: FrameworkId,
+  options: { names: Set<string>; nested?: string; only?: Set<string> },
+): void {
+  const callee = unwrap(call.expression);
+  const name = ts.isIdentifier(callee) ? canonicalName(a, callee) : shortName(callee);
+  if (!name || !options.names.has(name)) return;
+  for (const arg of call.arguments) {
+    let object = unwrap(arg);
+    if (!ts.isObjectLiteralExpression(object)) continue;
+    if (options.nested) {
+      const nested = object.properties.find(
+        (prop): prop is ts.PropertyAssignment => ts.isPropertyAssignment(prop) && prop.name.getText(a.sf) === options.nested,
+      );
+      if (nested && ts.isObjectLiteralExpression(unwrap(nested.initializer))) object = unwrap(nested.initializer);
+    }
+    if (!ts.isObjectLiteralExpression(object)) continue;
+    for (const handler of objectHandlers(a, object)) {
+      if (options.only && !options.only.has(handler.name)) continue;
+      register(a, { framework, event: `\`${name}()\` \`${handler.name}\``, handler: handler.value, at: call.expression });
+    }
+  }
+}

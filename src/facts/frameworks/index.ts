@@ -1,0 +1,36 @@
+import type { FrameworkRecognizer } from './api.js';
+import { bun } from './bun.js';
+import { cloudflare } from './cloudflare.js';
+import { crossws } from './crossws.js';
+import { custom } from './custom.js';
+import { expressWs } from './express-ws.js';
+import { fastify } from './fastify.js';
+import { graphqlWs } from './graphql-ws.js';
+import { hono } from './hono.js';
+import { nestjs } from './nestjs.js';
+import { socketIo } from './socket-io.js';
+import { trpc } from './trpc.js';
+import { whatwg } from './whatwg.js';
+import { ws } from './ws.js';
+
+/** Every framework recogniser. Adding a framework is one file here and one fixture app. */
+export const FRAMEWORKS: readonly FrameworkRecognizer[] = [ws, socketIo, expressWs, fastify, nestjs, bun, cloudflare, hono, crossws, graphqlWs, trpc, whatwg, custom];
+
+export const FRAMEWORK_NAMES: Record<string, string> = {
+  ws: '`ws`',
+  'socket.io': 'socket.io',
+  'express-ws': 'express-ws',
+  'uWebSockets.js': 'uWebSockets.js',
+  fastify: 'Fastify',
+  nestjs: 'NestJS',
+  bun: 'Bun',
+  deno: 'Deno',
+  cloudflare: 'Cloudflare',
+  hono: 'Hono',
+  elysia: 'Elysia',
+  crossws: 'crossws',
+  'graphql-ws': 'graphql-ws',
+  trpc: 'tRPC',
+  whatwg: 'WebSocket',
+  custom: 'custom',
+};

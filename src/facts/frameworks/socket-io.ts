@@ -1,0 +1,28 @@
+import type { FrameworkRecognizer } from './api.js';
+import { listenCall, methodCall, register, roleOf } from './api.js';
+
+/** socket.io: `io.on('connection')`, `io.use()`, namespaces `io.of('/x')`, `socket.on(event)`, `socket.use()`. */
+export const socketIo: FrameworkRecognizer = {
+  id: 'socket.io',
+  onCall(a, call) {
+    const listen = listenCall(call);
+    if (listen) {
+      const role = roleOf(a, listen.receiver);
+      if (role === 'io-server' && (listen.event === 'connection' || listen.event === 'connect')) {
+        register(a, { framework: 'socket.io', event: '`connection` handler', handler: listen.handler, at: call.expression, params: ['io-socket'] });
+      } else if (role === 'io-socket') {
+        register(a, { framework: 'socket.io', event: `\`${listen.event}\` handler`, handler: listen.handler, at: call.expression, params: [] });
+      }
+      return;
+    }
+    const method = methodCall(call);
+    const handler = call.arguments[0];
+    if (!method || !handler) return;
+    const role = roleOf(a, method.receiver);
+    if (method.method === 'use' && role === 'io-server') {
+      register(a, { framework: 'socket.io', event: 'middleware', handler, at: call.expression, params: ['io-socket'] });
+    } else if ((method.method === 'use' || method.method === 'onAny' || method.method === 'onAnyOutgoing') && role === 'io-socket') {
+      register(a, { framework: 'socket.io', event: `\`socket.${method.method}()\` handler`, handler, at: call.expression, params: [] });
+    }
+  },
+};

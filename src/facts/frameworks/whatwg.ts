@@ -1,0 +1,43 @@
+import { ts } from 'ts-morph';
+import type { FrameworkId } from '../../types.js';
+import { bindingOf, type Analysis } from '../context.js';
+import { unwrap } from '../scope.js';
+import type { FrameworkRecognizer } from './api.js';
+import { methodCall, register, roleOf, stringArg } from './api.js';
+
+const EVENT_PROPS = new Set(['onmessage', 'onopen', 'onclose', 'onerror']);
+
+/** Which runtime handed out this server socket: Deno's upgrade, a Cloudflare pair, or plain WHATWG. */
+function frameworkOf(a: Analysis, receiver: ts.Expression): FrameworkId {
+  const inner = unwrap(receiver);
+  const binding = ts.isIdentifier(inner) ? bindingOf(a, inner) : undefined;
+  const text = binding?.destructured?.from.getText(a.sf) ?? binding?.inits.map((init) => init.getText(a.sf)).join(' ') ?? '';
+  if (/Deno\.upgradeWebSocket/.test(text)) return 'deno';
+  if (/WebSocketPair|Object\.values/.test(text)) return 'cloudflare';
+  return 'whatwg';
+}
+
+function isServerSocket(a: Analysis, receiver: ts.Expression): boolean {
+  const role = roleOf(a, receiver);
+  return role === 'whatwg-server-socket' || role === 'ws-socket';
+}
+
+/** WHATWG server sockets (Deno, Cloudflare, ws): `socket.onmessage = fn`, `addEventListener('message', fn)`. */
+export const whatwg: FrameworkRecognizer = {
+  id: 'whatwg',
+  onAssignment(a, assignment) {
+    const left = assignment.left;
+    if (!ts.isPropertyAccessExpression(left) || !EVENT_PROPS.has(left.name.text)) return;
+    if (!isServerSocket(a, left.expression)) return;
+    const framework = frameworkOf(a, left.expression);
+    register(a, { framework, event: `\`${left.name.text}\` handler`, handler: assignment.right, at: assignment });
+  },
+  onCall(a, call) {
+    const method = methodCall(call);
+    if (method?.method !== 'addEventListener') return;
+    const event = stringArg(call.arguments[0]);
+    const handler = call.arguments[1];
+    if (!event || !handler || !isServerSocket(a, method.receiver)) return;
+    register(a, { framework: frameworkOf(a, method.receiver), event: `\`${event}\` listener`, handler, at: call.expression });
+  },
+};

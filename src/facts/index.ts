@@ -1,0 +1,407 @@
+import { ts } from 'ts-morph';
+import type {
+  ClassFact,
+  ExportFact,
+  FileFacts,
+  FlagBranchFact,
+  FunctionFact,
+  Position,
+  SuppressionFact,
+  UseFact,
+  ValueRef,
+} from '../types.js';
+import {
+  bindingOf,
+  calleeName,
+  canonicalName,
+  createAnalysis,
+  isReturned,
+  isSentOnly,
+  locOf,
+  resolveTarget,
+  shortName,
+  snippetOf,
+  valueContext,
+  type Analysis,
+} from './context.js';
+import { FRAMEWORKS } from './frameworks/index.js';
+import type { FactsOptions } from './options.js';
+import { positionsOf } from './positions.js';
+import { analyseScopes, isFunctionLike, requireSource, unwrap } from './scope.js';
+import { classHttpKind } from './shapes/subclass.js';
+import { classify, classifyBinding, fakeShapeOf } from './values.js';
+
+export type { FactsOptions } from './options.js';
+export { DEFAULT_FACTS_OPTIONS } from './options.js';
+
+const FLAG = /USE_WEBSOCKET_SUPERVISOR_V3|isWebSocketSupervisorV3Enabled/;
+const MAX_REGISTRATION_PASSES = 3;
+
+export function scriptKindOf(file: string): ts.ScriptKind {
+  if (/\.(ts|mts|cts)$/.test(file)) return ts.ScriptKind.TS;
+  if (/\.tsx$/.test(file)) return ts.ScriptKind.TSX;
+  if (/\.jsx$/.test(file)) return ts.ScriptKind.JSX;
+  return ts.ScriptKind.JS;
+}
+
+/** Parses one file and returns plain, serialisable facts about it. Never executes anything. */
+export function extractFacts(file: string, text: string, options: FactsOptions): FileFacts {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindOf(file));
+  const scopes = analyseScopes(sf);
+  const a = createAnalysis(sf, scopes, options);
+  findRegistrations(a);
+  const functions = scopes.fnNodes.map((node, id): FunctionFact => ({
+    id,
+    name: functionName(a, node),
+    parent: enclosingFnId(a, node),
+    loc: locOf(a, nameNodeOf(node) ?? node),
+    returns: [],
+    uses: [],
+    calls: [],
+    factoryCalls: [],
+  }));
+  const classes: ClassFact[] = [];
+  const flagBranches: FlagBranchFact[] = [];
+  const cjsExports: ExportFact[] = [];
+  const imports = new Set<string>();
+
+  const visit = (node: ts.Node, fn: FunctionFact | undefined): void => {
+    if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) return;
+    if (isFunctionLike(node)) fn = functions[scopes.fnIds.get(node) ?? -1] ?? fn;
+    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) {
+      if (node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) imports.add(node.moduleSpecifier.text);
+    }
+    if (ts.isCallExpression(node)) {
+      const source = requireSource(node);
+      if (source !== undefined) imports.add(source);
+      if (node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+        imports.add(node.arguments[0].text);
+      }
+    }
+    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
+      const fact = classFact(a, node);
+      if (fact) classes.push(fact);
+    }
+    if (ts.isIfStatement(node) || ts.isConditionalExpression(node)) {
+      const branch = flagBranch(a, node);
+      if (branch) flagBranches.push(branch);
+    }
+    if (!fn && ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      cjsExports.push(...commonJsExports(a, node));
+    }
+    if (fn) collectInFunction(a, node, fn);
+    ts.forEachChild(node, (child) => visit(child, fn));
+  };
+  visit(sf, undefined);
+
+  return {
+    file,
+    functions,
+    registrations: [...a.registrations.values()].map(({ framework, event, handler, loc }) => ({ framework, event, handler, loc })),
+    classes,
+    exports: [...esmExports(a), ...cjsExports],
+    imports: [...imports],
+    flagBranches,
+    suppressions: suppressionsOf(text),
+    syntaxErrors: syntaxErrorsOf(a),
+  };
+}
+
+function findRegistrations(a: Analysis): void {
+  const recognizers = FRAMEWORKS;
+  for (let pass = 0; pass < MAX_REGISTRATION_PASSES; pass++) {
+    const before = a.registrations.size;
+    const rolesBefore = countRoles(a);
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) for (const r of recognizers) r.onCall?.(a, node);
+      else if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) for (const r of recognizers) r.onClass?.(a, node);
+      else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        for (const r of recognizers) r.onAssignment?.(a, node);
+      } else if (ts.isObjectLiteralExpression(node)) for (const r of recognizers) r.onObject?.(a, node);
+      ts.forEachChild(node, visit);
+    };
+    visit(a.sf);
+    // Handlers named by reference may be declared before they are registered; their parameters only
+    // get roles on the way, so walk again while something new is learnt.
+    if (a.registrations.size === before && countRoles(a) === rolesBefore) return;
+  }
+}
+
+function countRoles(a: Analysis): number {
+  let count = 0;
+  for (const scope of a.scopes.scopeOfFn.values()) {
+    for (const binding of scope.bindings.values()) if (binding.role || binding.genuine) count++;
+  }
+  return count;
+}
+
+function collectInFunction(a: Analysis, node: ts.Node, fn: FunctionFact): void {
+  if (ts.isReturnStatement(node) && node.expression) fn.returns.push(...classify(a, node.expression));
+  if (ts.isArrowFunction(node) && !ts.isBlock(node.body) && a.scopes.fnIds.get(node) === fn.id) {
+    fn.returns.push(...classify(a, node.body));
+  }
+
+  if (ts.isCallExpression(node)) collectCall(a, node, fn);
+  else if (ts.isNewExpression(node)) collectNew(a, node, fn);
+  else if (ts.isAsExpression(node) || ts.isTypeAssertionExpression(node)) {
+    const origin = fakeShapeOf(a, node);
+    if (origin) recordValue(a, fn, node, { t: 'fake', origin });
+  } else if (ts.isIdentifier(node)) collectOuterRef(a, node, fn);
+}
+
+function collectCall(a: Analysis, call: ts.CallExpression, fn: FunctionFact): void {
+  const target = resolveTarget(a, call.expression);
+  if (target) fn.calls.push({ target, loc: locOf(a, call) });
+
+  const callee = unwrap(call.expression);
+  const factory = ts.isIdentifier(callee) ? canonicalName(a, callee) : shortName(callee);
+  if (factory && Object.hasOwn(a.options.factories, factory)) {
+    const arg = call.arguments[0];
+    fn.factoryCalls.push({ name: factory, loc: locOf(a, call), snippet: snippetOf(a, call), ...(arg ? { arg: classify(a, arg) } : {}) });
+  }
+
+  const origin = fakeShapeOf(a, call);
+  if (origin && !origin.positional) recordValue(a, fn, call, { t: 'fake', origin });
+  else if (target && !origin) recordValue(a, fn, call, { t: 'call', target });
+
+  for (const { arg, position, sink } of positionsOf(a, call)) {
+    for (const value of classify(a, arg)) {
+      const at = value.t === 'fake' && value.origin.positional ? value.origin : undefined;
+      const loc = at ? at.loc : locOf(a, arg);
+      fn.uses.push({ value, loc, snippet: at ? at.snippet : snippetOf(a, arg), position, sink: `${sink}()` });
+    }
+  }
+}
+
+function collectNew(a: Analysis, node: ts.NewExpression, fn: FunctionFact): void {
+  const origin = fakeShapeOf(a, node);
+  if (origin) {
+    if (!origin.positional) recordValue(a, fn, node, { t: 'fake', origin });
+    return;
+  }
+  const target = resolveTarget(a, node.expression);
+  if (target) recordValue(a, fn, node, { t: 'new', target });
+}
+
+/** A fake made here or a value that may be one: recorded unless it is only returned or only sent. */
+function recordValue(a: Analysis, fn: FunctionFact, node: ts.Node, value: ValueRef): void {
+  if (isReturned(node) || isSentOnly(a, node)) return;
+  fn.uses.push({ value, loc: locOf(a, node), snippet: snippetOf(a, node) });
+}
+
+/** Reading a fake from an enclosing scope or another module: `getSupervisor(FAKE_REQUEST)`. */
+function collectOuterRef(a: Analysis, id: ts.Identifier, fn: FunctionFact): void {
+  const binding = a.scopes.refOf.get(id);
+  if (!binding || (binding.kind !== 'var' && binding.kind !== 'import')) return;
+  if (binding.scope.fnId === fn.id) return;
+  const outer = valueContext(id);
+  const parent = outer.parent;
+  if (!parent) return;
+  const isArgument = (ts.isCallExpression(parent) || ts.isNewExpression(parent)) && (parent.arguments ?? []).some((arg) => arg === outer);
+  const passed =
+    isArgument ||
+    (ts.isPropertyAssignment(parent) && parent.initializer === outer) ||
+    ts.isShorthandPropertyAssignment(parent) ||
+    (ts.isVariableDeclaration(parent) && parent.initializer === outer);
+  if (!passed || isSentOnly(a, id)) return;
+  for (const value of classifyBinding(a, binding)) {
+    if (value.t === 'fake' && value.origin.positional) continue;
+    fn.uses.push({ value, loc: locOf(a, id), snippet: id.text, outer: true });
+  }
+}
+
+function classFact(a: Analysis, node: ts.ClassLikeDeclaration): ClassFact | undefined {
+  if (!node.name) return undefined;
+  const http = classHttpKind(a, node);
+  const fact: ClassFact = { name: node.name.text, loc: locOf(a, node.name) };
+  if (http) fact.fakes = { kind: http.kind, typeName: http.name };
+  const extendsClause = node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword);
+  const base = extendsClause?.types[0]?.expression;
+  if (!http && base) {
+    const target = resolveTarget(a, base);
+    if (target) fact.base = target;
+  }
+  return fact;
+}
+
+function flagBranch(a: Analysis, node: ts.IfStatement | ts.ConditionalExpression): FlagBranchFact | undefined {
+  const condition = ts.isIfStatement(node) ? node.expression : node.condition;
+  if (!mentionsFlag(a, condition)) return undefined;
+  const form = ts.isConditionalExpression(node) ? 'ternary' : node.elseStatement ? 'if/else' : 'if without else';
+  return { loc: locOf(a, condition), snippet: snippetOf(a, condition), form };
+}
+
+/** The rollout flag, directly or through a variable initialised from it. */
+function mentionsFlag(a: Analysis, expr: ts.Expression, depth = 0): boolean {
+  if (FLAG.test(expr.getText(a.sf))) return true;
+  if (depth > 2) return false;
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node)) {
+      const binding = bindingOf(a, node);
+      if (binding?.kind === 'var' && binding.inits.some((init) => mentionsFlag(a, init, depth + 1))) found = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(expr);
+  return found;
+}
+
+function esmExports(a: Analysis): ExportFact[] {
+  const result: ExportFact[] = [];
+  const local = (name: string, exported: string): ExportFact => {
+    const binding = a.scopes.module.bindings.get(name);
+    if (!binding) return { name: exported };
+    if (binding.kind === 'function' && binding.fnNode) {
+      const fn = a.scopes.fnIds.get(binding.fnNode);
+      return fn === undefined ? { name: exported } : { name: exported, fn };
+    }
+    if (binding.kind === 'class') return { name: exported, className: name };
+    if (binding.importInfo) return { name: exported, from: { source: binding.importInfo.source, imported: binding.importInfo.imported === '*' ? '*' : binding.importInfo.imported } };
+    return { name: exported, values: classifyBinding(a, binding) };
+  };
+  for (const statement of a.sf.statements) {
+    const modifiers = ts.canHaveModifiers(statement) ? (ts.getModifiers(statement) ?? []) : [];
+    const exported = modifiers.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    const isDefault = modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+    if (ts.isExportDeclaration(statement)) {
+      const source = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+      const clause = statement.exportClause;
+      if (!clause && source) result.push({ name: '*', from: { source, imported: '*' } });
+      else if (clause && ts.isNamespaceExport(clause) && source) result.push({ name: clause.name.text, from: { source, imported: '*' } });
+      else if (clause && ts.isNamedExports(clause)) {
+        for (const spec of clause.elements) {
+          const original = (spec.propertyName ?? spec.name).getText(a.sf);
+          if (source) result.push({ name: spec.name.getText(a.sf), from: { source, imported: original } });
+          else result.push(local(original, spec.name.getText(a.sf)));
+        }
+      }
+    } else if (ts.isExportAssignment(statement)) {
+      result.push(exportedExpression(a, 'default', statement.expression));
+    } else if (exported && ts.isFunctionDeclaration(statement)) {
+      const fn = a.scopes.fnIds.get(statement);
+      result.push({ name: isDefault ? 'default' : (statement.name?.text ?? 'default'), ...(fn === undefined ? {} : { fn }) });
+    } else if (exported && ts.isClassDeclaration(statement) && statement.name) {
+      result.push({ name: isDefault ? 'default' : statement.name.text, className: statement.name.text });
+    } else if (exported && ts.isVariableStatement(statement)) {
+      for (const decl of statement.declarationList.declarations) {
+        if (ts.isIdentifier(decl.name)) result.push(local(decl.name.text, decl.name.text));
+      }
+    }
+  }
+  return result;
+}
+
+function exportedExpression(a: Analysis, name: string, expr: ts.Expression): ExportFact {
+  const inner = unwrap(expr);
+  if (isFunctionLike(inner)) {
+    const fn = a.scopes.fnIds.get(inner);
+    return fn === undefined ? { name } : { name, fn };
+  }
+  if (ts.isIdentifier(inner)) {
+    const binding = bindingOf(a, inner);
+    if (binding?.kind === 'function' && binding.fnNode) {
+      const fn = a.scopes.fnIds.get(binding.fnNode);
+      if (fn !== undefined) return { name, fn };
+    }
+    if (binding?.kind === 'class') return { name, className: inner.text };
+    if (binding?.importInfo) return { name, from: { source: binding.importInfo.source, imported: binding.importInfo.imported } };
+  }
+  if (ts.isClassExpression(inner) && inner.name) return { name, className: inner.name.text };
+  return { name, values: classify(a, inner) };
+}
+
+/** `module.exports = x`, `module.exports = { a, b }`, `exports.a = x`, `module.exports.a = x`. */
+function commonJsExports(a: Analysis, node: ts.BinaryExpression): ExportFact[] {
+  const left = calleeName(node.left);
+  if (left === 'module.exports') {
+    const right = unwrap(node.right);
+    if (!ts.isObjectLiteralExpression(right)) return [exportedExpression(a, 'default', right)];
+    const result: ExportFact[] = [];
+    for (const prop of right.properties) {
+      if (ts.isShorthandPropertyAssignment(prop)) result.push(exportedExpression(a, prop.name.text, prop.name));
+      else if (ts.isPropertyAssignment(prop) && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name))) {
+        result.push(exportedExpression(a, prop.name.text, prop.initializer));
+      } else if (ts.isMethodDeclaration(prop) && ts.isIdentifier(prop.name)) {
+        const fn = a.scopes.fnIds.get(prop);
+        result.push({ name: prop.name.text, ...(fn === undefined ? {} : { fn }) });
+      }
+    }
+    return result;
+  }
+  const match = left && /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(left);
+  return match?.[1] ? [exportedExpression(a, match[1], node.right)] : [];
+}
+
+const SUPPRESSION = /(?:\/\/|\/\*)\s*ws-mock-audit-(ignore-next-line|ignore-line|ignore-file)\b([^\n]*?)(?:\*\/|$)/;
+
+/** `// ws-mock-audit-ignore-next-line fake-request -- reason`, `ignore-line`, `ignore-file`. */
+function suppressionsOf(text: string): SuppressionFact[] {
+  if (!text.includes('ws-mock-audit-ignore')) return [];
+  const result: SuppressionFact[] = [];
+  text.split(/\r?\n/).forEach((line, index) => {
+    const match = SUPPRESSION.exec(line);
+    if (!match) return;
+    const [, form, rest = ''] = match;
+    const [ruleText = '', reason] = rest.split(/\s--\s?/, 2);
+    const rules = ruleText.split(/[\s,]+/).filter(Boolean);
+    const lineNo = index + 1;
+    const target = form === 'ignore-file' ? 0 : form === 'ignore-line' ? lineNo : lineNo + 1;
+    const column = match.index + 1;
+    result.push({
+      line: target,
+      rules,
+      loc: { line: lineNo, column, endLine: lineNo, endColumn: column + match[0].length },
+      ...(reason?.trim() ? { reason: reason.trim() } : {}),
+    });
+  });
+  return result;
+}
+
+function syntaxErrorsOf(a: Analysis): FileFacts['syntaxErrors'] {
+  const diagnostics = (a.sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
+  return diagnostics.slice(0, 5).map((diagnostic) => {
+    const start = a.sf.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
+    const loc = { line: start.line + 1, column: start.character + 1, endLine: start.line + 1, endColumn: start.character + 2 };
+    return { loc, message: ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n') };
+  });
+}
+
+function enclosingFnId(a: Analysis, node: ts.Node): number {
+  for (let current = node.parent; current; current = current.parent) {
+    const id = a.scopes.fnIds.get(current);
+    if (id !== undefined) return id;
+  }
+  return -1;
+}
+
+function nameNodeOf(node: ts.Node): ts.Node | undefined {
+  if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isFunctionExpression(node)) && node.name) return node.name;
+  return undefined;
+}
+
+/** A stable, readable name: `onConnection`, `ChatGateway.handleMessage`, `wss.on('connection') handler`. */
+function functionName(a: Analysis, node: ts.Node): string {
+  const named = nameNodeOf(node);
+  const cls = ts.isClassLike(node.parent) ? node.parent.name?.text : undefined;
+  if (named) return cls ? `${cls}.${named.getText(a.sf)}` : named.getText(a.sf);
+  if (ts.isConstructorDeclaration(node)) return `${cls ?? 'class'}.constructor`;
+  const parent = node.parent;
+  if (!parent) return '<anonymous>';
+  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && parent.name) {
+    const owner = ts.isPropertyDeclaration(parent) && ts.isClassLike(parent.parent) ? parent.parent.name?.text : undefined;
+    return owner ? `${owner}.${parent.name.getText(a.sf)}` : parent.name.getText(a.sf);
+  }
+  if (ts.isCallExpression(parent)) {
+    const callee = calleeName(parent.expression) ?? 'call';
+    const first = parent.arguments[0];
+    const event = first && ts.isStringLiteralLike(first) ? `('${first.text}')` : '()';
+    return `${callee}${event} callback`;
+  }
+  if (ts.isBinaryExpression(parent)) return `${calleeName(parent.left) ?? 'assigned'} handler`;
+  return '<anonymous>';
+}
+
+export type { Position, UseFact };

@@ -1,0 +1,70 @@
+import { ts } from 'ts-morph';
+import type { Position } from '../types.js';
+import { bindingOf, calleeName, canonicalName, shortName, type Analysis } from './context.js';
+import { unwrap } from './scope.js';
+
+export interface PositionArg {
+  arg: ts.Expression;
+  position: Position;
+  sink: string;
+}
+
+const REQUEST_PROPS = new Set(['req', 'request']);
+const RESPONSE_PROPS = new Set(['res', 'response']);
+/** Callees whose `{ req }`-style argument is a request position. */
+const CONTEXT_BUILDER = /(context|session|token|auth|user|supervisor|scope|guard|middleware|container|inject|principal|identity|tenant|permission)/i;
+/** Callees whose objects carry data named `request`, not an HTTP request. */
+const NOT_A_CONSUMER = new Set(['emit', 'send', 'broadcast', 'publish', 'write', 'json', 'log', 'info', 'debug', 'warn', 'error', 'trace', 'push', 'set', 'create']);
+const NEXT_NAMES = /^(next|done|cb|callback|fn|resolve|proceed)$/;
+const NEVER_MIDDLEWARE = new Set(['emit', 'on', 'once', 'addListener', 'send', 'call', 'apply', 'bind', 'setTimeout', 'setInterval', 'setImmediate', 'then', 'catch', 'finally', 'handleUpgrade', 'listen', 'use']);
+
+/** Arguments of this call that stand where an HTTP request or response is expected. */
+export function positionsOf(a: Analysis, call: ts.CallExpression): PositionArg[] {
+  const short = shortName(call.expression);
+  if (!short) return [];
+  const sink = calleeName(call.expression) ?? short;
+  const canonical = ts.isIdentifier(unwrap(call.expression)) ? canonicalName(a, unwrap(call.expression) as ts.Identifier) : short;
+  const found: PositionArg[] = [];
+  const [first, second] = call.arguments;
+
+  if (Object.hasOwn(a.options.factories, canonical) && first) {
+    found.push({ arg: first, position: 'request', sink });
+    return found;
+  }
+  if (a.options.requestConsumers.includes(canonical) && first && !ts.isObjectLiteralExpression(unwrap(first))) {
+    found.push({ arg: first, position: 'request', sink });
+    if (second && call.arguments.length >= 3) {
+      found.push({ arg: second, position: 'response', sink });
+    }
+  }
+  if (isMiddlewareCall(a, call, short) && first && second) {
+    found.push({ arg: first, position: 'request', sink }, { arg: second, position: 'response', sink });
+  }
+  if (NOT_A_CONSUMER.has(short)) return found;
+  if (!CONTEXT_BUILDER.test(short) && !a.options.requestConsumers.includes(canonical)) return found;
+  for (const arg of call.arguments) {
+    const object = unwrap(arg);
+    if (!ts.isObjectLiteralExpression(object)) continue;
+    for (const prop of object.properties) {
+      const name = prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : undefined;
+      if (!name) continue;
+      const position = REQUEST_PROPS.has(name) ? 'request' : RESPONSE_PROPS.has(name) ? 'response' : undefined;
+      if (!position) continue;
+      if (ts.isPropertyAssignment(prop)) found.push({ arg: prop.initializer, position, sink });
+      else if (ts.isShorthandPropertyAssignment(prop)) found.push({ arg: prop.name, position, sink });
+    }
+  }
+  return found;
+}
+
+/** `mw(req, res, next)`: three arguments, the last a continuation. */
+function isMiddlewareCall(a: Analysis, call: ts.CallExpression, short: string): boolean {
+  if (call.arguments.length !== 3 || NEVER_MIDDLEWARE.has(short)) return false;
+  const [first, , last] = call.arguments;
+  if (!first || !last || ts.isStringLiteralLike(first) || ts.isNumericLiteral(first)) return false;
+  const next = unwrap(last);
+  if (ts.isArrowFunction(next) || ts.isFunctionExpression(next)) return next.parameters.length <= 1;
+  if (!ts.isIdentifier(next)) return false;
+  if (NEXT_NAMES.test(next.text)) return true;
+  return bindingOf(a, next)?.kind === 'param' && NEXT_NAMES.test(next.text);
+}

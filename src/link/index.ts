@@ -1,0 +1,314 @@
+import type {
+  ExportFact,
+  FakeKind,
+  FakeOrigin,
+  FactoryCallFact,
+  FileFacts,
+  FlagBranchFact,
+  FrameworkId,
+  FunctionFact,
+  Loc,
+  Position,
+  RegistrationFact,
+  Target,
+  ValueRef,
+} from '../types.js';
+import { resolveModule, type FileExists } from './resolve.js';
+
+export interface Step {
+  file: string;
+  loc: Loc;
+  message: string;
+}
+
+/** Why a function runs as WebSocket handling: where it was registered and the calls that lead to it. */
+export interface ScopeReason {
+  registration: RegistrationFact & { file: string };
+  /** From the registered handler down to this function. */
+  path: Step[];
+}
+
+export interface FnRef {
+  file: string;
+  fn: FunctionFact;
+}
+
+/** A fake that reaches WebSocket scope. */
+export interface FakeHit {
+  kind: FakeKind;
+  origin: FakeOrigin;
+  originFile: string;
+  /** Where it enters WebSocket scope (the primary location). */
+  file: string;
+  loc: Loc;
+  snippet: string;
+  position?: Position;
+  sink?: string;
+  fn: FnRef;
+  scope: ScopeReason;
+  /** Helper functions the fake travelled through, innermost last. */
+  via: Step[];
+}
+
+export interface FactoryHit {
+  call: FactoryCallFact;
+  file: string;
+  fn: FnRef;
+  scope: ScopeReason;
+  /** What reaches the factory's request parameter. */
+  argument: 'fake' | 'unknown';
+}
+
+export interface ProjectGraph {
+  files: Map<string, FileFacts>;
+  scopes: Map<string, ScopeReason>;
+  fakes: FakeHit[];
+  factories: FactoryHit[];
+  flagBranches: { file: string; branch: FlagBranchFact }[];
+}
+
+export interface LinkOptions {
+  /** Facts for a file that was not scanned (prefiltered out, or outside the paths), or undefined. */
+  load?: (file: string) => FileFacts | undefined;
+  exists?: FileExists;
+}
+
+interface Resolved {
+  origin: FakeOrigin;
+  file: string;
+  via: Step[];
+}
+
+type Exported =
+  | { t: 'fn'; file: string; fn: FunctionFact }
+  | { t: 'class'; file: string; name: string }
+  | { t: 'values'; file: string; values: ValueRef[] };
+
+const keyOf = (file: string, fn: number): string => `${file}#${fn}`;
+
+/** Joins per-file facts into one project: resolves imports, spreads WebSocket scope and fakes across calls and files. */
+export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGraph {
+  const files = new Map(input.map((facts) => [facts.file, facts]));
+  const missing = new Set<string>();
+  const children = new Map<string, Map<number, FunctionFact[]>>();
+
+  const factsOf = (file: string): FileFacts | undefined => {
+    const known = files.get(file);
+    if (known || missing.has(file)) return known;
+    const loaded = options.load?.(file);
+    if (loaded) files.set(file, loaded);
+    else missing.add(file);
+    return loaded;
+  };
+
+  const exists = (file: string): boolean => files.has(file) || (options.exists?.(file) ?? false);
+
+  const resolveImport = (from: string, source: string): FileFacts | undefined => {
+    const file = resolveModule(from, source, exists);
+    return file ? factsOf(file) : undefined;
+  };
+
+  const resolveExport = (facts: FileFacts, name: string, seen = new Set<string>()): Exported | undefined => {
+    const key = `${facts.file}:${name}`;
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    const direct = facts.exports.find((entry) => entry.name === name && !(entry.name === '*'));
+    if (direct) return exportedThing(facts, direct, seen);
+    for (const star of facts.exports.filter((entry) => entry.name === '*' && entry.from)) {
+      const target = star.from && resolveImport(facts.file, star.from.source);
+      const found = target && resolveExport(target, name, seen);
+      if (found) return found;
+    }
+    return undefined;
+  };
+
+  const exportedThing = (facts: FileFacts, entry: ExportFact, seen: Set<string>): Exported | undefined => {
+    if (entry.fn !== undefined) {
+      const fn = facts.functions[entry.fn];
+      return fn ? { t: 'fn', file: facts.file, fn } : undefined;
+    }
+    if (entry.className) return { t: 'class', file: facts.file, name: entry.className };
+    if (entry.from) {
+      const target = resolveImport(facts.file, entry.from.source);
+      if (!target) return undefined;
+      return resolveExport(target, entry.from.imported === '*' ? 'default' : entry.from.imported, seen);
+    }
+    return entry.values ? { t: 'values', file: facts.file, values: entry.values } : undefined;
+  };
+
+  const resolveTarget = (file: string, target: Target): Exported | undefined => {
+    const facts = factsOf(file);
+    if (!facts) return undefined;
+    if (target.t === 'fn') {
+      const fn = facts.functions[target.fn];
+      return fn ? { t: 'fn', file, fn } : undefined;
+    }
+    if (target.t === 'class') return { t: 'class', file, name: target.name };
+    const imported = resolveImport(file, target.source);
+    return imported ? resolveExport(imported, target.imported) : undefined;
+  };
+
+  // --- WebSocket scope -------------------------------------------------------------------------
+  const scopes = new Map<string, ScopeReason>();
+  const queue: { file: string; fn: FunctionFact; reason: ScopeReason }[] = [];
+  const enter = (file: string, fn: FunctionFact, reason: ScopeReason): void => {
+    const key = keyOf(file, fn.id);
+    if (scopes.has(key)) return;
+    scopes.set(key, reason);
+    queue.push({ file, fn, reason });
+  };
+  for (const facts of [...files.values()]) {
+    for (const registration of facts.registrations) {
+      const handler = resolveTarget(facts.file, registration.handler);
+      if (handler?.t !== 'fn') continue;
+      enter(handler.file, handler.fn, { registration: { ...registration, file: facts.file }, path: [] });
+    }
+  }
+  while (queue.length > 0) {
+    const { file, fn, reason } = queue.shift() as (typeof queue)[number];
+    const facts = factsOf(file);
+    if (!facts) continue;
+    for (const child of childrenOf(facts, children).get(fn.id) ?? []) enter(file, child, reason);
+    for (const call of fn.calls) {
+      const callee = resolveTarget(file, call.target);
+      if (callee?.t !== 'fn') continue;
+      enter(callee.file, callee.fn, {
+        registration: reason.registration,
+        path: [...reason.path, { file, loc: call.loc, message: `\`${callee.fn.name}()\` is called from WebSocket handling here` }],
+      });
+    }
+  }
+
+  // --- Fakes -----------------------------------------------------------------------------------
+  const returnsMemo = new Map<string, Resolved[]>();
+  const inProgress = new Set<string>();
+
+  const returnsOf = (file: string, fn: FunctionFact): Resolved[] => {
+    const key = keyOf(file, fn.id);
+    const memo = returnsMemo.get(key);
+    if (memo) return memo;
+    if (inProgress.has(key)) return [];
+    inProgress.add(key);
+    const step: Step = { file, loc: fn.loc, message: `\`${fn.name}()\` returns a fake` };
+    const result = fn.returns.flatMap((value) => resolveValue(file, value)).map((resolved) => ({ ...resolved, via: [step, ...resolved.via] }));
+    inProgress.delete(key);
+    returnsMemo.set(key, result);
+    return result;
+  };
+
+  const classFakes = (file: string, name: string, seen = new Set<string>()): Resolved[] => {
+    const facts = factsOf(file);
+    const cls = facts?.classes.find((candidate) => candidate.name === name);
+    if (!facts || !cls || seen.has(`${file}:${name}`)) return [];
+    seen.add(`${file}:${name}`);
+    if (cls.fakes) {
+      const origin: FakeOrigin = {
+        kind: cls.fakes.kind,
+        shape: 'subclass',
+        describe: `an instance of \`${name}\`, a subclass of \`${cls.fakes.typeName}\``,
+        positional: false,
+        loc: cls.loc,
+        snippet: `class ${name}`,
+      };
+      return [{ origin, file, via: [] }];
+    }
+    const base = cls.base && resolveTarget(file, cls.base);
+    return base?.t === 'class' ? classFakes(base.file, base.name, seen) : [];
+  };
+
+  const resolveValue = (file: string, value: ValueRef): Resolved[] => {
+    if (value.t === 'fake') return [{ origin: value.origin, file, via: [] }];
+    const target = resolveTarget(file, value.target);
+    if (!target) return [];
+    if (value.t === 'call') return target.t === 'fn' ? returnsOf(target.file, target.fn) : [];
+    if (value.t === 'new') return target.t === 'class' ? classFakes(target.file, target.name) : [];
+    if (target.t !== 'values') return [];
+    return target.values.flatMap((inner) => resolveValue(target.file, inner));
+  };
+
+  const fakes: FakeHit[] = [];
+  const factories: FactoryHit[] = [];
+  const seenHits = new Map<string, FakeHit>();
+  for (const [key, scope] of scopes) {
+    const [file = '', id = ''] = splitKey(key);
+    const fn = factsOf(file)?.functions[Number(id)];
+    if (!fn) continue;
+    for (const use of fn.uses) {
+      for (const resolved of resolveValue(file, use.value)) {
+        if (resolved.origin.positional && !use.position) continue;
+        const kind = resolved.origin.positional ? (use.position as Position) : resolved.origin.kind;
+        const hitKey = `${key}|${resolved.file}:${resolved.origin.loc.line}:${resolved.origin.loc.column}`;
+        const existing = seenHits.get(hitKey);
+        if (existing) {
+          existing.position ??= use.position;
+          existing.sink ??= use.sink;
+          continue;
+        }
+        const hit: FakeHit = {
+          kind,
+          origin: resolved.origin,
+          originFile: resolved.file,
+          file,
+          loc: use.loc,
+          snippet: use.snippet,
+          fn: { file, fn },
+          scope,
+          via: resolved.via,
+          ...(use.position ? { position: use.position } : {}),
+          ...(use.sink ? { sink: use.sink } : {}),
+        };
+        seenHits.set(hitKey, hit);
+        fakes.push(hit);
+      }
+    }
+    for (const call of fn.factoryCalls) {
+      const isFake = (call.arg ?? []).some((value) => resolveValue(file, value).length > 0);
+      factories.push({ call, file, fn: { file, fn }, scope, argument: isFake ? 'fake' : 'unknown' });
+    }
+  }
+
+  return {
+    files,
+    scopes,
+    fakes: dropEchoes(fakes),
+    factories,
+    flagBranches: [...files.values()].flatMap((facts) => facts.flagBranches.map((branch) => ({ file: facts.file, branch }))),
+  };
+}
+
+/**
+ * A fake made inside WebSocket scope is reported where it is made; the places it is merely read
+ * or returned to are echoes of the same finding.
+ */
+function dropEchoes(hits: FakeHit[]): FakeHit[] {
+  const originId = (hit: FakeHit): string => `${hit.originFile}:${hit.origin.loc.line}:${hit.origin.loc.column}`;
+  const madeInScope = new Set(
+    hits.filter((hit) => hit.file === hit.originFile && sameLoc(hit.loc, hit.origin.loc)).map(originId),
+  );
+  return hits.filter((hit) => (hit.file === hit.originFile && sameLoc(hit.loc, hit.origin.loc)) || !madeInScope.has(originId(hit)));
+}
+
+function sameLoc(a: Loc, b: Loc): boolean {
+  return a.line === b.line && a.column === b.column;
+}
+
+function splitKey(key: string): [string, string] {
+  const index = key.lastIndexOf('#');
+  return [key.slice(0, index), key.slice(index + 1)];
+}
+
+/** Functions nested in each function of a file, indexed once per file. */
+function childrenOf(facts: FileFacts, cache: Map<string, Map<number, FunctionFact[]>>): Map<number, FunctionFact[]> {
+  let index = cache.get(facts.file);
+  if (index) return index;
+  index = new Map();
+  for (const fn of facts.functions) {
+    const siblings = index.get(fn.parent) ?? [];
+    siblings.push(fn);
+    index.set(fn.parent, siblings);
+  }
+  cache.set(facts.file, index);
+  return index;
+}
+
+export type { FrameworkId };

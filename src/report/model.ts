@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { toPosix } from '../discover/files.js';
+import type { FileError, Finding } from '../types.js';
+
+/** Everything a formatter needs; formatters are pure functions of this. */
+export interface Report {
+  tool: { name: string; version: string };
+  findings: Finding[];
+  errors: FileError[];
+  summary: {
+    filesScanned: number;
+    filesParsed: number;
+    errors: number;
+    warnings: number;
+    infos: number;
+    suppressed: number;
+    baselined: number;
+    durationMs: number;
+  };
+  /** Source text by (relative) file, for code frames. */
+  sources: Map<string, string>;
+}
+
+/** Rewrites absolute paths to `/`-separated paths relative to `cwd`, as the JSON contract requires. */
+export function relativeReport(report: Report, cwd: string): Report {
+  const rel = (file: string): string => toPosix(path.relative(cwd, file)) || '.';
+  return {
+    ...report,
+    findings: report.findings.map((finding) => ({
+      ...finding,
+      file: rel(finding.file),
+      related: finding.related.map((related) => ({ ...related, file: rel(related.file) })),
+    })),
+    errors: report.errors.map((error) => ({ ...error, file: rel(error.file) })),
+    sources: new Map([...report.sources].map(([file, text]) => [rel(file), text])),
+  };
+}
+
+export function countBySeverity(findings: Finding[]): { errors: number; warnings: number; infos: number } {
+  return {
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+    infos: findings.filter((f) => f.severity === 'info').length,
+  };
+}
