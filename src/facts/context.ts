@@ -7,19 +7,11 @@ import { isFunctionLike, lookup, unwrap, type Binding, type Role, type Scope, ty
 const GENUINE_REQUEST_MEMBERS = new Set(['request', 'handshake', 'upgradeReq', 'req', 'raw', 'rawRequest', 'httpRequest', 'incomingMessage', 'upgradeRequest']);
 /** Parameter names that carry a real request handed in by a caller. */
 const REQUEST_PARAM_NAME = /^(req|request|incomingMessage|httpRequest|rawRequest|upgradeReq|upgradeRequest|handshake)$/i;
-/** Names that are only ever HTTP request/response types, whatever module they come from. */
-const UNAMBIGUOUS_TYPE_NAMES = new Set([
-  'IncomingMessage',
-  'NextRequest',
-  'NextApiRequest',
-  'FastifyRequest',
-  'Http2ServerRequest',
-  'ServerResponse',
-  'NextApiResponse',
-  'NextResponse',
-  'FastifyReply',
-  'Http2ServerResponse',
-]);
+/**
+ * Names that apps also use for their own protocol types. Imported from the app's own modules they
+ * are not trusted; every other configured request/response type name is.
+ */
+const AMBIGUOUS_TYPE_NAMES = new Set(['Request', 'Response', 'Context']);
 /** Calls that send a request somewhere: a Request built for them is real. */
 const SEND_FUNCTIONS = new Set(['fetch', '$fetch', 'ofetch', 'undiciFetch', 'nodeFetch', 'crossFetch', 'axios', 'got', 'ky', 'superagent']);
 const SEND_METHODS = new Set(['fetch', 'match', 'put', 'request']);
@@ -196,7 +188,7 @@ function httpTypeNameKind(a: Analysis, name: ts.EntityName, seen: Set<string>): 
  * names that can mean nothing but HTTP count there.
  */
 function kindOfName(a: Analysis, name: string, trusted: boolean): { kind: FakeKind; name: string } | undefined {
-  if (!trusted && !UNAMBIGUOUS_TYPE_NAMES.has(name)) return undefined;
+  if (!trusted && AMBIGUOUS_TYPE_NAMES.has(name)) return undefined;
   if (a.requestTypes.has(name)) return { kind: 'request', name };
   if (a.responseTypes.has(name)) return { kind: 'response', name };
   return undefined;

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Position } from '../types.js';
 import { bindingOf, calleeName, canonicalName, shortName, type Analysis } from './context.js';
-import { unwrap } from './scope.js';
+import { stripCasts, unwrap } from './scope.js';
 
 export interface PositionArg {
   arg: ts.Expression;
@@ -43,7 +43,7 @@ export function positionsOf(a: Analysis, call: ts.CallExpression): PositionArg[]
   if (NOT_A_CONSUMER.has(short)) return found;
   if (!CONTEXT_BUILDER.test(short) && !a.options.requestConsumers.includes(canonical)) return found;
   for (const arg of call.arguments) {
-    const object = unwrap(arg);
+    const object = stripCasts(arg);
     if (!ts.isObjectLiteralExpression(object)) continue;
     for (const prop of object.properties) {
       const name = prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : undefined;
@@ -62,7 +62,7 @@ function isMiddlewareCall(a: Analysis, call: ts.CallExpression, short: string): 
   if (call.arguments.length !== 3 || NEVER_MIDDLEWARE.has(short)) return false;
   const [first, , last] = call.arguments;
   if (!first || !last || ts.isStringLiteralLike(first) || ts.isNumericLiteral(first)) return false;
-  const next = unwrap(last);
+  const next = stripCasts(last);
   if (ts.isArrowFunction(next) || ts.isFunctionExpression(next)) return next.parameters.length <= 1;
   if (!ts.isIdentifier(next)) return false;
   if (NEXT_NAMES.test(next.text)) return true;

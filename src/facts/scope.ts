@@ -90,6 +90,13 @@ export function unwrap(node: ts.Expression): ts.Expression {
   }
 }
 
+/** `unwrap`, and also every type assertion: for reading what a value is, not what it claims to be. */
+export function stripCasts(node: ts.Expression): ts.Expression {
+  let current = unwrap(node);
+  while (ts.isAsExpression(current) || ts.isTypeAssertionExpression(current)) current = unwrap(current.expression);
+  return current;
+}
+
 function isConstType(type: ts.TypeNode): boolean {
   return ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === 'const';
 }

@@ -229,6 +229,7 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
   const fakes: FakeHit[] = [];
   const factories: FactoryHit[] = [];
   const seenHits = new Map<string, FakeHit>();
+  const byOrigin = new Map<string, FakeHit>();
   for (const [key, scope] of scopes) {
     const [file = '', id = ''] = splitKey(key);
     const fn = factsOf(file)?.functions[Number(id)];
@@ -237,8 +238,11 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
       for (const resolved of resolveValue(file, use.value)) {
         if (resolved.origin.positional && !use.position) continue;
         const kind = resolved.origin.positional ? (use.position as Position) : resolved.origin.kind;
-        const hitKey = `${key}|${resolved.file}:${resolved.origin.loc.line}:${resolved.origin.loc.column}`;
-        const existing = seenHits.get(hitKey);
+        const originKey = `${key}|${resolved.file}:${resolved.origin.loc.line}:${resolved.origin.loc.column}`;
+        const hitKey = `${originKey}|${use.loc.line}:${use.loc.column}`;
+        // A position use is derived from a value already seen in this function (`const f = fake; factory(f)`):
+        // it adds where the fake goes to the existing finding instead of making a new one.
+        const existing = seenHits.get(hitKey) ?? (use.position ? byOrigin.get(originKey) : undefined);
         if (existing) {
           existing.position ??= use.position;
           existing.sink ??= use.sink;
@@ -258,6 +262,7 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
           ...(use.sink ? { sink: use.sink } : {}),
         };
         seenHits.set(hitKey, hit);
+        if (!byOrigin.has(originKey)) byOrigin.set(originKey, hit);
         fakes.push(hit);
       }
     }
