@@ -20,7 +20,9 @@ const NEVER_MIDDLEWARE = new Set(['emit', 'on', 'once', 'addListener', 'send', '
 
 /** Arguments of this call that stand where an HTTP request or response is expected. */
 export function positionsOf(a: Analysis, call: ts.CallExpression): PositionArg[] {
-  const short = shortName(call.expression);
+  // `passport.initialize()(req, res, next)`: a curried middleware is named after its factory.
+  const callee = unwrap(call.expression);
+  const short = shortName(callee) ?? (ts.isCallExpression(callee) ? shortName(callee.expression) : undefined);
   if (!short) return [];
   const sink = calleeName(call.expression) ?? short;
   const canonical = ts.isIdentifier(unwrap(call.expression)) ? canonicalName(a, unwrap(call.expression) as ts.Identifier) : short;

@@ -13,7 +13,7 @@ import type {
   Target,
   ValueRef,
 } from '../types.js';
-import { resolveModule, type FileExists } from './resolve.js';
+import { defaultFileExists, resolveModule, type FileExists } from './resolve.js';
 
 export interface Step {
   file: string;
@@ -101,7 +101,8 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
     return loaded;
   };
 
-  const exists = (file: string): boolean => files.has(file) || (options.exists?.(file) ?? false);
+  const onDisk = options.exists ?? defaultFileExists;
+  const exists = (file: string): boolean => files.has(file) || onDisk(file);
 
   const resolveImport = (from: string, source: string): FileFacts | undefined => {
     const file = resolveModule(from, source, exists);

@@ -171,7 +171,29 @@ export function handlerTargets(a: Analysis, expr: ts.Expression): { target: Targ
     return fn === undefined ? [] : [{ target: { t: 'fn', fn }, node: a.scopes.fnNodes[fn] }];
   }
   if (ts.isObjectLiteralExpression(node)) return objectHandlers(a, node).flatMap(({ found }) => found);
+  if (ts.isCallExpression(node)) return returnedFunctions(a, node);
   return [];
+}
+
+/** `io.use(wrap(mw))`: the handler is whatever function the local `wrap` returns. */
+function returnedFunctions(a: Analysis, call: ts.CallExpression): { target: Target; node?: ts.Node }[] {
+  const callee = resolveTarget(a, call.expression);
+  const fnNode = callee?.t === 'fn' ? a.scopes.fnNodes[callee.fn] : undefined;
+  if (!fnNode || !isFunctionLike(fnNode) || !fnNode.body) return [];
+  const returned: ts.Expression[] = [];
+  if (!ts.isBlock(fnNode.body)) returned.push(fnNode.body);
+  else {
+    const visit = (node: ts.Node): void => {
+      if (isFunctionLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(fnNode.body, visit);
+  }
+  return returned.map(unwrap).filter(isFunctionLike).flatMap((fn) => {
+    const id = a.scopes.fnIds.get(fn);
+    return id === undefined ? [] : [{ target: { t: 'fn' as const, fn: id }, node: fn }];
+  });
 }
 
 /** Every function-valued property of a hooks object: `{ open, message(ws, msg) {}, close: onClose }`. */
