@@ -38,9 +38,9 @@ export function frameworkName(scope: ScopeReason): string {
 
 /** "the socket.io `chat` handler" or "`loadUser()`, called from the `ws` `message` handler," */
 export function whereDescription(scope: ScopeReason, fnName: string): string {
-  const handler = `${frameworkName(scope)} ${scope.registration.event}`;
+  const handler = `the ${frameworkName(scope)} ${scope.registration.event}`;
   if (scope.path.length === 0) return handler;
-  return `\`${fnName}()\`, which runs from the ${handler},`;
+  return `\`${fnName}()\`, which runs from ${handler},`;
 }
 
 /** Related locations: how the function comes to run as WebSocket handling, ending at the registration. */

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { RULES, ruleById } from '../../rules/index.js';
 import { AuditError, InternalError, UsageError, describeError } from '../errors.js';
 import { packageVersion, ruleDocPath } from '../package-info.js';
@@ -20,6 +20,10 @@ export interface CliIO {
 }
 
 const FORMATS = ['stylish', 'json'] as const;
+const SCAN_EPILOGUE =
+  '\nExit status: 0 no error-level finding, 1 error findings (or warnings over --max-warnings), 2 bad usage, config or internal failure.\n' +
+  'Findings go to stdout; per-file problems and --stats go to stderr.\n' +
+  'Examples:\n  ws-mock-audit src/\n  ws-mock-audit --format json -o report.json --format stylish\n  ws-mock-audit explain fake-request\n';
 type Format = (typeof FORMATS)[number];
 
 interface ScanFlags {
@@ -47,7 +51,7 @@ export async function run(argv: string[], io: CliIO = defaultIO()): Promise<numb
   const addScanOptions = (command: Command): Command =>
     command
       .argument('[paths...]', 'files and directories to scan (default: the current directory)')
-      .addOption(new Option('-f, --format <format>', 'output format; repeat with --output-file for several').choices(FORMATS).argParser(collectFormat).default([]))
+      .addOption(new Option('-f, --format <format>', `output format: ${FORMATS.join(', ')}; repeat with --output-file for several`).argParser(collectFormat).default([]))
       .option('-o, --output-file <file>', 'write the matching --format to this file instead of stdout (repeatable)', collect, [])
       .option('-c, --config <file>', 'use this config file instead of searching for ws-mock-audit.config.json')
       .option('--include-tests', 'also scan test files (*.test.*, *.spec.*, __tests__/, test/, tests/, __mocks__/)')
@@ -57,13 +61,11 @@ export async function run(argv: string[], io: CliIO = defaultIO()): Promise<numb
       .option('--no-prefilter', 'parse every file, even those without WebSocket code (slower; for diagnosing)')
       .option('--color', 'force coloured output')
       .option('--no-color', 'disable coloured output')
-      .addHelpText(
-        'after',
-        '\nExit status: 0 no error-level finding, 1 error findings (or warnings over --max-warnings), 2 bad usage, config or internal failure.\n' +
-          'Examples:\n  ws-mock-audit src/\n  ws-mock-audit --format json -o report.json --format stylish\n',
-      );
+      .addHelpText('after', SCAN_EPILOGUE);
 
-  addScanOptions(program.command('scan', { isDefault: true }).description('scan for fake requests in WebSocket handling (default command)')).action(
+  const scanCommand = addScanOptions(program.command('scan', { isDefault: true }).description('scan for fake requests in WebSocket handling (default command)'));
+  program.addHelpText('after', () => `\nThe default command is scan; its usage:\n\n${scanCommand.helpInformation()}${SCAN_EPILOGUE}`);
+  scanCommand.action(
     async (paths: string[], flags: ScanFlags) => {
       exitCode = await runScan(paths, flags, io);
     },
@@ -178,6 +180,7 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 function collectFormat(value: string, previous: Format[]): Format[] {
+  if (!(FORMATS as readonly string[]).includes(value)) throw new InvalidArgumentError(`Allowed choices are ${FORMATS.join(', ')}.`);
   return [...previous, value as Format];
 }
 

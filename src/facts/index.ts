@@ -226,9 +226,17 @@ function classFact(a: Analysis, node: ts.ClassLikeDeclaration): ClassFact | unde
 
 function flagBranch(a: Analysis, node: ts.IfStatement | ts.ConditionalExpression): FlagBranchFact | undefined {
   const condition = ts.isIfStatement(node) ? node.expression : node.condition;
-  if (!mentionsFlag(a, condition)) return undefined;
+  if (!mentionsFlag(a, condition) || isInsideFlagDefinition(a, node)) return undefined;
   const form = ts.isConditionalExpression(node) ? 'ternary' : node.elseStatement ? 'if/else' : 'if without else';
   return { loc: locOf(a, condition), snippet: snippetOf(a, condition), form };
+}
+
+/** Branches inside `isWebSocketSupervisorV3Enabled` itself parse the flag; they are not legacy paths. */
+function isInsideFlagDefinition(a: Analysis, node: ts.Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionLike(current) && functionName(a, current).endsWith('isWebSocketSupervisorV3Enabled')) return true;
+  }
+  return false;
 }
 
 /** The rollout flag, directly or through a variable initialised from it. */

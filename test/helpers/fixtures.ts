@@ -95,5 +95,6 @@ export function listFixtures(root: string): string[] {
       }
     }
   }
+  fixtures.push(path.join(root, 'fixtures', 'demo-app'));
   return fixtures;
 }
