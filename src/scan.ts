@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { loadConfig, type Config } from './discover/config.js';
-import { discoverFiles, toPosix } from './discover/files.js';
-import { readSource } from './discover/read.js';
+import { discoverFiles, discoverStaged, isSourceFile, projectRoot, toPosix } from './discover/files.js';
+import { openGitIndex, workTreeReader, type SourceReader } from './discover/source.js';
 import { describeError } from './errors.js';
 import { createPrefilter } from './prefilter/index.js';
 import type { RuleFinding } from './rule.js';
-import type { FileError, FileFacts, Finding, Severity } from './types.js';
+import type { FileError, FileFacts, Finding, Severity, SuppressionFact } from './types.js';
 
 export interface ScanOptions {
   /** Files and directories; none means the current directory. */
@@ -18,6 +18,8 @@ export interface ScanOptions {
   includeTests?: boolean;
   /** Skip files that cannot start a WebSocket scope without parsing them (default true). */
   prefilter?: boolean;
+  /** Scan the content staged in the git index instead of the work tree. */
+  staged?: boolean;
 }
 
 export interface ScanStats {
@@ -34,20 +36,34 @@ export interface ScanResult {
   stats: ScanStats;
   durationMs: number;
   config: Config;
-  /** Source text of files that have findings, for code frames. */
+  /** Source text of files that have findings, for code frames and baselines. */
   sources: Map<string, string>;
 }
 
 type FactsModule = typeof import('./facts/index.js');
+type Graph = ReturnType<typeof import('./link/index.js').link>;
+
+interface RawFinding extends RuleFinding {
+  ruleId: string;
+  severity: Severity;
+}
 
 /** Runs the whole pipeline: discover → prefilter → facts → link → rules. */
 export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const started = performance.now();
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
-  const ruleIds = RULES.map((rule) => rule.meta.id);
-  const config = loadConfig(startDir(cwd, paths[0] ?? '.'), options.config, ruleIds);
-  const discovery = discoverFiles(paths, cwd, config, options.includeTests ?? false);
+  const config = loadConfig(startDir(cwd, paths[0] ?? '.'), options.config, RULES.map((rule) => rule.meta.id));
+  const includeTests = options.includeTests ?? false;
+  let reader: SourceReader = workTreeReader;
+  let discovery;
+  if (options.staged) {
+    const index = openGitIndex(cwd);
+    reader = index.reader;
+    discovery = discoverStaged(index.staged, paths, cwd, config, includeTests);
+  } else {
+    discovery = discoverFiles(paths, cwd, config, includeTests);
+  }
   const errors: FileError[] = [...discovery.errors];
   const texts = new Map<string, string>();
   const prefilter = options.prefilter === false ? () => true : createPrefilter(config.facts);
@@ -55,7 +71,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const candidates: string[] = [];
   let prefiltered = 0;
   for (const { file } of discovery.inputs) {
-    const read = readSource(file, config.maxFileSize);
+    const read = reader.read(file, config.maxFileSize);
     if (!read.ok) {
       errors.push({ file, message: read.message });
       continue;
@@ -76,10 +92,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   if (candidates.length > 0) {
     const facts: FactsModule = await import('./facts/index.js');
     const { link } = await import('./link/index.js');
-    const { isSourceFile } = await import('./discover/files.js');
     const extract = (file: string, text: string): FileFacts | undefined => {
+      parsed++;
       try {
-        parsed++;
         const result = facts.extractFacts(file, text, config.facts);
         for (const syntax of result.syntaxErrors.slice(0, 1)) {
           errors.push({ file, message: `syntax error at ${syntax.loc.line}:${syntax.loc.column}: ${syntax.message} (the rest of the file was still analysed)` });
@@ -90,14 +105,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         return undefined;
       }
     };
-    const all: FileFacts[] = [];
-    for (const file of candidates) {
-      const result = extract(file, texts.get(file) ?? '');
-      if (result) all.push(result);
-    }
+    const all = candidates.flatMap((file) => extract(file, texts.get(file) ?? '') ?? []);
     const load = (file: string): FileFacts | undefined => {
       if (!isSourceFile(file)) return undefined;
-      const read = readSource(file, config.maxFileSize);
+      const read = reader.read(file, config.maxFileSize);
       if (!read.ok) {
         errors.push({ file, message: read.message });
         return undefined;
@@ -106,11 +117,13 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       texts.set(file, read.text);
       return extract(file, read.text);
     };
-    const graph = link(all, { load });
+    const graph = link(all, { load, exists: (file) => reader.exists(file) });
     const raw = runRules(graph, config);
     const applied = applySuppressions(raw, graph.files);
     suppressed = applied.suppressed;
-    findings = fingerprint(applied.kept, cwd);
+    const scanned = new Set(discovery.inputs.map((input) => input.file));
+    const unused = unusedSuppressions(applied.used, graph.files, scanned, config);
+    findings = fingerprint([...applied.kept, ...unused], projectRoot(cwd));
   }
 
   const sources = new Map<string, string>();
@@ -120,7 +133,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   }
   return {
     findings,
-    errors: errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
+    errors: errors.sort((a, b) => cmp(a.file, b.file)),
     suppressed,
     stats: { filesDiscovered: discovery.inputs.length, filesPrefiltered: prefiltered, filesParsed: parsed, filesLinkedLazily: lazily },
     durationMs: Math.round(performance.now() - started),
@@ -134,12 +147,7 @@ function startDir(cwd: string, first: string): string {
   return /\.[cm]?[jt]sx?$/.test(absolute) ? path.dirname(absolute) : absolute;
 }
 
-interface RawFinding extends RuleFinding {
-  ruleId: string;
-  severity: Severity;
-}
-
-function runRules(graph: Awaited<ReturnType<typeof import('./link/index.js').link>>, config: Config): RawFinding[] {
+function runRules(graph: Graph, config: Config): RawFinding[] {
   const context = { factories: config.facts.factories };
   const result: RawFinding[] = [];
   for (const rule of RULES) {
@@ -150,26 +158,61 @@ function runRules(graph: Awaited<ReturnType<typeof import('./link/index.js').lin
   return result;
 }
 
-function applySuppressions(findings: RawFinding[], files: Map<string, FileFacts>): { kept: RawFinding[]; suppressed: number } {
+function suppresses(entry: SuppressionFact, finding: RawFinding): boolean {
+  return (entry.line === 0 || entry.line === finding.loc.line) && (entry.rules.length === 0 || entry.rules.includes(finding.ruleId));
+}
+
+function applySuppressions(findings: RawFinding[], files: Map<string, FileFacts>): { kept: RawFinding[]; suppressed: number; used: Set<SuppressionFact> } {
   let suppressed = 0;
+  const used = new Set<SuppressionFact>();
   const kept = findings.filter((finding) => {
-    const suppressions = files.get(finding.file)?.suppressions ?? [];
-    const hit = suppressions.some(
-      (entry) => (entry.line === 0 || entry.line === finding.loc.line) && (entry.rules.length === 0 || entry.rules.includes(finding.ruleId)),
-    );
-    if (hit) suppressed++;
-    return !hit;
+    const matching = (files.get(finding.file)?.suppressions ?? []).filter((entry) => suppresses(entry, finding));
+    for (const entry of matching) used.add(entry);
+    if (matching.length > 0) suppressed++;
+    return matching.length === 0;
   });
-  return { kept, suppressed };
+  return { kept, suppressed, used };
+}
+
+/** Suppressions in scanned files that matched nothing, or name a rule that does not exist. */
+function unusedSuppressions(used: Set<SuppressionFact>, files: Map<string, FileFacts>, scanned: Set<string>, config: Config): RawFinding[] {
+  const setting = config.rules['unused-suppression'] ?? 'warning';
+  if (setting === 'off') return [];
+  const known = new Set(RULES.map((rule) => rule.meta.id));
+  const result: RawFinding[] = [];
+  for (const [file, facts] of files) {
+    if (!scanned.has(file)) continue;
+    for (const entry of facts.suppressions) {
+      const unknown = entry.rules.filter((rule) => !known.has(rule));
+      if (used.has(entry) && unknown.length === 0) continue;
+      const named = entry.rules.length ? entry.rules.map((rule) => `\`${rule}\``).join(', ') : 'every rule';
+      const message =
+        unknown.length > 0
+          ? `This suppression names ${unknown.map((rule) => `\`${rule}\``).join(', ')}, which ${unknown.length === 1 ? 'is not a rule' : 'are not rules'}. Fix the name (see \`ws-mock-audit rules\`) or remove the comment.`
+          : `This suppression for ${named} matches no finding${entry.line === 0 ? ' in this file' : ` on line ${entry.line}`}. Remove it, so it cannot hide a future finding.`;
+      result.push({
+        file,
+        loc: entry.loc,
+        message,
+        fixable: false,
+        related: [],
+        anchor: `suppression|${entry.rules.join(',')}|${entry.reason ?? ''}`,
+        ruleId: 'unused-suppression',
+        severity: setting,
+      });
+    }
+  }
+  return result;
 }
 
 /**
- * Fingerprints hash the rule, the file, the enclosing function and the flagged text, never line
- * numbers, so they survive unrelated edits; identical snippets are told apart by their order.
+ * Fingerprints hash the rule, the file (relative to the project root), the enclosing function and
+ * the flagged text, never line numbers, so they survive unrelated edits; identical snippets are
+ * told apart by their order.
  */
-function fingerprint(findings: RawFinding[], cwd: string): Finding[] {
+function fingerprint(findings: RawFinding[], root: string): Finding[] {
   const sorted = [...findings].sort(
-    (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.loc.line - b.loc.line || a.loc.column - b.loc.column || (a.ruleId < b.ruleId ? -1 : 1),
+    (a, b) => cmp(a.file, b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column || cmp(a.ruleId, b.ruleId),
   );
   const occurrences = new Map<string, number>();
   const unique = new Set<string>();
@@ -178,8 +221,7 @@ function fingerprint(findings: RawFinding[], cwd: string): Finding[] {
     const key = `${finding.ruleId}:${finding.file}:${finding.loc.line}:${finding.loc.column}`;
     if (unique.has(key)) continue;
     unique.add(key);
-    const relative = toPosix(path.relative(cwd, finding.file));
-    const base = `${finding.ruleId}\0${relative}\0${finding.anchor}`;
+    const base = `${finding.ruleId}\0${toPosix(path.relative(root, finding.file))}\0${finding.anchor}`;
     const nth = occurrences.get(base) ?? 0;
     occurrences.set(base, nth + 1);
     result.push({
@@ -197,4 +239,8 @@ function fingerprint(findings: RawFinding[], cwd: string): Finding[] {
     });
   }
   return result;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

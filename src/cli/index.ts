@@ -4,9 +4,12 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { RULES, ruleById } from '../../rules/index.js';
 import { AuditError, InternalError, UsageError, describeError } from '../errors.js';
-import { packageVersion, ruleDocPath } from '../package-info.js';
+import { DOCS_BASE, packageVersion, ruleDocPath } from '../package-info.js';
+import { applyBaseline, buildBaseline, readBaseline, writeBaseline } from '../report/baseline.js';
+import { formatGithub } from '../report/github.js';
 import { formatJson } from '../report/json.js';
-import { countBySeverity, relativeReport, type Report } from '../report/model.js';
+import { countBySeverity, relativeReport, type Report, type RuleDescriptor } from '../report/model.js';
+import { formatSarif } from '../report/sarif.js';
 import { formatStylish } from '../report/stylish.js';
 import { scan } from '../scan.js';
 
@@ -19,7 +22,8 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
-const FORMATS = ['stylish', 'json'] as const;
+const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
+const DEFAULT_BASELINE = 'ws-mock-audit-baseline.json';
 const SCAN_EPILOGUE =
   '\nExit status: 0 no error-level finding, 1 error findings (or warnings over --max-warnings), 2 bad usage, config or internal failure.\n' +
   'Findings go to stdout; per-file problems and --stats go to stderr.\n' +
@@ -36,6 +40,9 @@ interface ScanFlags {
   color?: boolean;
   stats?: boolean;
   prefilter?: boolean;
+  baseline?: string;
+  updateBaseline?: boolean;
+  staged?: boolean;
 }
 
 /** Runs the CLI and returns the exit code: 0 clean, 1 findings, 2 usage/config/internal failure. */
@@ -55,6 +62,9 @@ export async function run(argv: string[], io: CliIO = defaultIO()): Promise<numb
       .option('-o, --output-file <file>', 'write the matching --format to this file instead of stdout (repeatable)', collect, [])
       .option('-c, --config <file>', 'use this config file instead of searching for ws-mock-audit.config.json')
       .option('--include-tests', 'also scan test files (*.test.*, *.spec.*, __tests__/, test/, tests/, __mocks__/)')
+      .option('--baseline <file>', 'report only findings not in this baseline file (default: `baseline` from config)')
+      .option('--update-baseline', `write all current findings to the baseline (--baseline, config, or ${DEFAULT_BASELINE}), pruning fixed ones`)
+      .option('--staged', 'scan the content staged in the git index, not the work tree (pre-commit)')
       .option('--max-warnings <n>', 'exit with 1 when there are more than n warnings')
       .option('-q, --quiet', 'report errors only')
       .option('--stats', 'print file counts and timing to stderr')
@@ -113,34 +123,54 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
     ...(flags.config ? { config: flags.config } : {}),
     includeTests: flags.includeTests ?? false,
     prefilter: flags.prefilter !== false,
+    staged: flags.staged ?? false,
   });
-  const findings = flags.quiet ? result.findings.filter((finding) => finding.severity === 'error') : result.findings;
-  const all = countBySeverity(result.findings);
-  const report = relativeReport(
+  const color = chalkFor(flags, io);
+  const relative = relativeReport(
     {
-      tool: { name: 'ws-mock-audit', version: packageVersion() },
-      findings,
+      tool: { name: 'ws-mock-audit', version: packageVersion(), informationUri: DOCS_BASE.replace(/blob\/main\/rules\/$/, '') },
+      rules: ruleDescriptors(),
+      root: io.cwd,
+      findings: result.findings,
       errors: result.errors,
-      summary: {
-        filesScanned: result.stats.filesDiscovered,
-        filesParsed: result.stats.filesParsed,
-        ...all,
-        suppressed: result.suppressed,
-        baselined: 0,
-        durationMs: result.durationMs,
-      },
+      summary: { filesScanned: result.stats.filesDiscovered, filesParsed: result.stats.filesParsed, errors: 0, warnings: 0, infos: 0, suppressed: result.suppressed, baselined: 0, durationMs: result.durationMs },
       sources: result.sources,
     },
     io.cwd,
   );
-  const color = chalkFor(flags, io);
+
+  let findings = relative.findings;
+  let baselined = 0;
+  const baselinePath = flags.baseline ? path.resolve(io.cwd, flags.baseline) : result.config.baseline;
+  if (flags.updateBaseline) {
+    const target = baselinePath ?? path.resolve(io.cwd, DEFAULT_BASELINE);
+    writeBaseline(target, buildBaseline(findings, relative.sources));
+    io.stderr(`ws-mock-audit: wrote ${findings.length} finding${findings.length === 1 ? '' : 's'} to ${path.relative(io.cwd, target) || target}\n`);
+    baselined = findings.length;
+    findings = [];
+  } else if (baselinePath) {
+    const outcome = applyBaseline(findings, readBaseline(baselinePath));
+    findings = outcome.kept;
+    baselined = outcome.baselined;
+    if (outcome.fixed.length > 0) {
+      io.stderr(
+        `ws-mock-audit: ${outcome.fixed.length} baseline entr${outcome.fixed.length === 1 ? 'y is' : 'ies are'} fixed; run with --update-baseline to prune ${outcome.fixed.length === 1 ? 'it' : 'them'}:\n` +
+          outcome.fixed.map((entry) => `  ${entry.file} ${entry.ruleId} ${entry.snippet}\n`).join(''),
+      );
+    }
+  }
+
+  const counted = countBySeverity(findings);
+  const shown = flags.quiet ? findings.filter((finding) => finding.severity === 'error') : findings;
+  const report: Report = { ...relative, findings: shown, summary: { ...relative.summary, ...counted, baselined } };
   formats.forEach((format, index) => {
-    const text = format === 'json' ? formatJson(report) : formatStylish(report, index < flags.outputFile.length ? new Chalk({ level: 0 }) : color);
     const target = flags.outputFile[index];
+    const text = render(format, report, target ? new Chalk({ level: 0 }) : color);
     if (target) writeFileSync(path.resolve(io.cwd, target), text);
     else io.stdout(text);
   });
-  if (!formats.includes('json') || flags.outputFile.length > 0) {
+  const machineOnStdout = formats.some((format, index) => format !== 'stylish' && !flags.outputFile[index]);
+  if (!machineOnStdout) {
     for (const error of report.errors) io.stderr(`${color.yellow('warning')} ${error.file}: ${error.message}\n`);
   }
   if (flags.stats) {
@@ -151,9 +181,32 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
         `peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`,
     );
   }
-  if (all.errors > 0) return 1;
-  if (maxWarnings !== undefined && all.warnings > maxWarnings) return 1;
+  if (counted.errors > 0) return 1;
+  if (maxWarnings !== undefined && counted.warnings > maxWarnings) return 1;
   return 0;
+}
+
+function render(format: Format, report: Report, color: ChalkInstance): string {
+  switch (format) {
+    case 'json':
+      return formatJson(report);
+    case 'sarif':
+      return formatSarif(report);
+    case 'github':
+      return formatGithub(report);
+    default:
+      return formatStylish(report, color);
+  }
+}
+
+function ruleDescriptors(): RuleDescriptor[] {
+  return RULES.map((rule) => ({
+    id: rule.meta.id,
+    description: rule.meta.description,
+    defaultSeverity: rule.meta.defaultSeverity,
+    helpUri: `${DOCS_BASE}${rule.meta.id}.md`,
+    helpMarkdown: readFileSync(ruleDocPath(rule.meta.id), 'utf8'),
+  }));
 }
 
 function chalkFor(flags: ScanFlags, io: CliIO): ChalkInstance {

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ConfigError } from '../errors.js';
-import { DEFAULT_FACTS_OPTIONS, type CustomRegistration, type FactsOptions } from '../facts/options.js';
+import { DEFAULT_FACTS_OPTIONS, type FactsOptions } from '../facts/options.js';
+import { packageRoot } from '../package-info.js';
 import type { SeveritySetting } from '../types.js';
 
 export const CONFIG_FILE = 'ws-mock-audit.config.json';
@@ -22,22 +24,6 @@ export interface Config {
   maxFileSize: number;
 }
 
-const SEVERITIES = new Set(['off', 'info', 'warning', 'error']);
-const KEYS = new Set([
-  '$schema',
-  'include',
-  'exclude',
-  'rules',
-  'registrations',
-  'requestTypes',
-  'responseTypes',
-  'factories',
-  'requestConsumers',
-  'runtimeImport',
-  'testPatterns',
-  'baseline',
-  'maxFileSize',
-]);
 
 export function defaultConfig(): Config {
   return {
@@ -100,71 +86,74 @@ function readJsonc(file: string): unknown {
   return value;
 }
 
+/** Validates against the published schema (schema/config.schema.json), then builds the config. */
 function validate(file: string, raw: unknown, ruleIds: readonly string[], prefix: string): Config {
-  const fail = (key: string, message: string): never => {
-    throw new ConfigError(file, `\`${prefix}${key}\` ${message}`, 'See schema/config.schema.json for every key.');
-  };
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail('', 'must be an object');
-  const input = raw as Record<string, unknown>;
+  const check = schemaValidator();
+  if (!check(raw)) {
+    const [error] = check.errors ?? [];
+    throw new ConfigError(file, describeSchemaError(error, prefix, ruleIds), 'See schema/config.schema.json in the ws-mock-audit package for every option.');
+  }
+  const input = raw as RawConfig;
   const config = defaultConfig();
   config.file = file;
-  for (const key of Object.keys(input)) if (!KEYS.has(key)) fail(key, 'is not a known option');
-
-  const strings = (key: string): string[] | undefined => {
-    const value = input[key];
-    if (value === undefined) return undefined;
-    if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) fail(key, 'must be an array of strings');
-    return value as string[];
-  };
-  config.include = strings('include') ?? [];
-  config.exclude = strings('exclude') ?? [];
-  config.testPatterns = strings('testPatterns') ?? DEFAULT_TEST_PATTERNS;
-  const requestTypes = strings('requestTypes');
-  if (requestTypes) config.facts.requestTypes.push(...requestTypes);
-  const responseTypes = strings('responseTypes');
-  if (responseTypes) config.facts.responseTypes.push(...responseTypes);
-  const consumers = strings('requestConsumers');
-  if (consumers) config.facts.requestConsumers.push(...consumers);
-
-  if (input.rules !== undefined) {
-    if (!input.rules || typeof input.rules !== 'object' || Array.isArray(input.rules)) fail('rules', 'must be an object of rule id to severity');
-    for (const [id, severity] of Object.entries(input.rules as Record<string, unknown>)) {
-      if (!ruleIds.includes(id)) fail(`rules.${id}`, `is not a rule (rules: ${ruleIds.join(', ')})`);
-      if (typeof severity !== 'string' || !SEVERITIES.has(severity)) fail(`rules.${id}`, 'must be one of "off", "info", "warning", "error"');
-      config.rules[id] = severity as SeveritySetting;
-    }
-  }
-  if (input.factories !== undefined) {
-    if (!input.factories || typeof input.factories !== 'object' || Array.isArray(input.factories)) fail('factories', 'must be an object of request-scoped factory to its WebSocket counterpart (or null)');
-    for (const [name, counterpart] of Object.entries(input.factories as Record<string, unknown>)) {
-      if (counterpart !== null && typeof counterpart !== 'string') fail(`factories.${name}`, 'must be a function name or null');
-      config.facts.factories[name] = counterpart as string | null;
-    }
-  }
-  if (input.registrations !== undefined) {
-    if (!Array.isArray(input.registrations)) fail('registrations', 'must be an array');
-    config.facts.registrations = (input.registrations as unknown[]).map((entry, index): CustomRegistration => {
-      const item = entry as Record<string, unknown>;
-      if (!item || typeof item !== 'object') fail(`registrations[${index}]`, 'must be an object');
-      for (const key of Object.keys(item)) if (!['callee', 'handlerArg', 'event'].includes(key)) fail(`registrations[${index}].${key}`, 'is not a known option');
-      if (typeof item.callee !== 'string' || !item.callee) fail(`registrations[${index}].callee`, 'must be a non-empty string such as "bus.onSocket" or "*.onSocket"');
-      const handlerArg = item.handlerArg ?? 1;
-      if (typeof handlerArg !== 'number' || !Number.isInteger(handlerArg) || handlerArg < 0) fail(`registrations[${index}].handlerArg`, 'must be a non-negative integer');
-      if (item.event !== undefined && typeof item.event !== 'string') fail(`registrations[${index}].event`, 'must be a string');
-      return { callee: item.callee as string, handlerArg: handlerArg as number, ...(typeof item.event === 'string' ? { event: item.event } : {}) };
-    });
-  }
-  if (input.runtimeImport !== undefined) {
-    if (typeof input.runtimeImport !== 'string' || !input.runtimeImport) fail('runtimeImport', 'must be a module specifier');
-    config.runtimeImport = input.runtimeImport as string;
-  }
-  if (input.baseline !== undefined) {
-    if (typeof input.baseline !== 'string') fail('baseline', 'must be a path');
-    config.baseline = path.resolve(path.dirname(file), input.baseline as string);
-  }
-  if (input.maxFileSize !== undefined) {
-    if (typeof input.maxFileSize !== 'number' || input.maxFileSize <= 0) fail('maxFileSize', 'must be a positive number of bytes');
-    config.maxFileSize = input.maxFileSize as number;
-  }
+  config.include = input.include ?? [];
+  config.exclude = input.exclude ?? [];
+  config.testPatterns = input.testPatterns ?? DEFAULT_TEST_PATTERNS;
+  config.facts.requestTypes.push(...(input.requestTypes ?? []));
+  config.facts.responseTypes.push(...(input.responseTypes ?? []));
+  config.facts.requestConsumers.push(...(input.requestConsumers ?? []));
+  config.rules = { ...input.rules };
+  Object.assign(config.facts.factories, input.factories);
+  config.facts.registrations = (input.registrations ?? []).map(({ callee, handlerArg, event }) => ({ callee, handlerArg: handlerArg ?? 1, ...(event ? { event } : {}) }));
+  if (input.runtimeImport) config.runtimeImport = input.runtimeImport;
+  if (input.baseline) config.baseline = path.resolve(path.dirname(file), input.baseline);
+  if (input.maxFileSize) config.maxFileSize = input.maxFileSize;
   return config;
+}
+
+interface RawConfig {
+  include?: string[];
+  exclude?: string[];
+  rules?: Record<string, SeveritySetting>;
+  registrations?: { callee: string; handlerArg?: number; event?: string }[];
+  requestTypes?: string[];
+  responseTypes?: string[];
+  requestConsumers?: string[];
+  factories?: Record<string, string | null>;
+  runtimeImport?: string;
+  testPatterns?: string[];
+  baseline?: string;
+  maxFileSize?: number;
+}
+
+let compiled: ValidateFunction | undefined;
+
+function schemaValidator(): ValidateFunction {
+  if (compiled) return compiled;
+  const schema = JSON.parse(readFileSync(path.join(packageRoot(), 'schema', 'config.schema.json'), 'utf8')) as object;
+  compiled = new Ajv({ allErrors: false, strict: true }).compile(schema);
+  return compiled;
+}
+
+/** One sentence naming the key: `rules.fake-requests` is not a rule (rules: ...). */
+function describeSchemaError(error: ErrorObject | undefined, prefix: string, ruleIds: readonly string[]): string {
+  if (!error) return 'is not valid';
+  const base = error.instancePath.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const key = (parts: (string | number)[]): string => `\`${prefix}${parts.map((part, index) => (typeof part === 'number' || /^\d+$/.test(String(part)) ? `[${part}]` : `${index ? '.' : ''}${part}`)).join('')}\``;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `${key([...base, String(params.additionalProperty)])} is not a known option`;
+    case 'propertyNames':
+      return `${key([...base, String(params.propertyName)])} is not a rule (rules: ${ruleIds.join(', ')})`;
+    case 'enum':
+      if (error.propertyName !== undefined) return `${key([...base, error.propertyName])} is not a rule (rules: ${ruleIds.join(', ')})`;
+      return `${key(base)} must be one of ${((params.allowedValues as unknown[]) ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'type':
+      return `${key(base)} must be ${String(params.type).replace(',', ' or ')}`;
+    case 'required':
+      return `${key([...base, String(params.missingProperty)])} is required`;
+    default:
+      return `${key(base)} ${error.message ?? 'is not valid'}`;
+  }
 }

@@ -30,24 +30,29 @@ export function isSourceFile(file: string): boolean {
   return SOURCE_FILE.test(file) && !DECLARATION_FILE.test(file);
 }
 
+/** Decides whether a file is part of the scan: config include/exclude and test patterns; explicit files always are. */
+export function createInputFilter(cwd: string, config: Config, includeTests: boolean): (file: string, explicit: boolean, root: string) => boolean {
+  const base = config.file ? path.dirname(config.file) : cwd;
+  const included = config.include.length > 0 ? picomatch(config.include, { dot: true }) : undefined;
+  const excluded = config.exclude.length > 0 ? picomatch(config.exclude, { dot: true }) : undefined;
+  const isTest = picomatch(config.testPatterns, { dot: true });
+  return (file, explicit, root) => {
+    if (explicit) return true;
+    const fromBase = toPosix(path.relative(base, file));
+    if (included && !included(fromBase)) return false;
+    if (excluded?.(fromBase)) return false;
+    return includeTests || !isTest(toPosix(path.relative(root, file)));
+  };
+}
+
 /** Lists the files a scan covers: walks directories, honours .gitignore, config globs and test patterns. */
 export function discoverFiles(paths: string[], cwd: string, config: Config, includeTests: boolean): Discovery {
   const inputs: Input[] = [];
   const errors: FileError[] = [];
   const seen = new Set<string>();
-  const base = config.file ? path.dirname(config.file) : cwd;
-  const included = config.include.length > 0 ? picomatch(config.include, { dot: true }) : undefined;
-  const excluded = config.exclude.length > 0 ? picomatch(config.exclude, { dot: true }) : undefined;
-  const isTest = picomatch(config.testPatterns, { dot: true });
-
+  const filter = createInputFilter(cwd, config, includeTests);
   const accept = (file: string, explicit: boolean, root: string): void => {
-    if (seen.has(file)) return;
-    const fromBase = toPosix(path.relative(base, file));
-    if (!explicit) {
-      if (included && !included(fromBase)) return;
-      if (excluded?.(fromBase)) return;
-      if (!includeTests && isTest(toPosix(path.relative(root, file)))) return;
-    }
+    if (seen.has(file) || !filter(file, explicit, root)) return;
     seen.add(file);
     inputs.push({ file, explicit });
   };
@@ -70,6 +75,29 @@ export function discoverFiles(paths: string[], cwd: string, config: Config, incl
   }
   inputs.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { inputs, errors };
+}
+
+/** `--staged`: the staged source files under the given paths (files named exactly count as explicit). */
+export function discoverStaged(staged: string[], paths: string[], cwd: string, config: Config, includeTests: boolean): Discovery {
+  const filter = createInputFilter(cwd, config, includeTests);
+  const roots = (paths.length > 0 ? paths : ['.']).map((given) => path.resolve(cwd, given));
+  const inputs: Input[] = [];
+  for (const file of [...staged].sort()) {
+    if (!isSourceFile(file)) continue;
+    const explicit = roots.includes(file);
+    const root = roots.find((candidate) => explicit || file.startsWith(`${candidate}${path.sep}`));
+    if (!root || !filter(file, explicit, explicit ? path.dirname(file) : root)) continue;
+    inputs.push({ file, explicit });
+  }
+  return { inputs, errors: [] };
+}
+
+/** The directory fingerprints are relative to: the enclosing git work tree, else `cwd`. */
+export function projectRoot(cwd: string): string {
+  for (let dir = cwd; ; dir = path.dirname(dir)) {
+    if (statIsDir(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return cwd;
+  }
 }
 
 function walk(dir: string, root: string, layers: IgnoreLayer[], visited: Set<string>, onFile: (file: string) => void, errors: FileError[]): void {

@@ -3,7 +3,7 @@ import type { Report } from './model.js';
 /** The stable JSON contract of SPEC §4. */
 export function formatJson(report: Report): string {
   const body = {
-    tool: report.tool,
+    tool: { name: report.tool.name, version: report.tool.version },
     findings: report.findings.map((f) => ({
       ruleId: f.ruleId,
       severity: f.severity,

@@ -1,10 +1,23 @@
 import path from 'node:path';
 import { toPosix } from '../discover/files.js';
-import type { FileError, Finding } from '../types.js';
+import type { FileError, Finding, Severity } from '../types.js';
+
+/** A rule as reports describe it (SARIF `tool.driver.rules`). */
+export interface RuleDescriptor {
+  id: string;
+  description: string;
+  defaultSeverity: Severity;
+  helpUri: string;
+  /** The rule's markdown page. */
+  helpMarkdown: string;
+}
 
 /** Everything a formatter needs; formatters are pure functions of this. */
 export interface Report {
-  tool: { name: string; version: string };
+  tool: { name: string; version: string; informationUri: string };
+  rules: RuleDescriptor[];
+  /** Absolute directory that relative paths are relative to (SARIF `%SRCROOT%`). */
+  root: string;
   findings: Finding[];
   errors: FileError[];
   summary: {
