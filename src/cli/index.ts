@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -166,8 +166,10 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
   formats.forEach((format, index) => {
     const target = flags.outputFile[index];
     const text = render(format, report, target ? new Chalk({ level: 0 }) : color);
-    if (target) writeFileSync(path.resolve(io.cwd, target), text);
-    else io.stdout(text);
+    if (target) {
+      mkdirSync(path.dirname(path.resolve(io.cwd, target)), { recursive: true });
+      writeFileSync(path.resolve(io.cwd, target), text);
+    } else io.stdout(text);
   });
   const machineOnStdout = formats.some((format, index) => format !== 'stylish' && !flags.outputFile[index]);
   if (!machineOnStdout) {
