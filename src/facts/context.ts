@@ -250,6 +250,15 @@ export function isReturned(node: ts.Node): boolean {
   return ts.isArrowFunction(parent) && parent.body === outer;
 }
 
+/** `const req = fake; ...; return req;`: the fake leaves through the function's return value. */
+export function isReturnedThroughBinding(a: Analysis, node: ts.Node): boolean {
+  const outer = valueContext(node);
+  const parent = outer.parent;
+  if (!parent || !ts.isVariableDeclaration(parent) || !ts.isIdentifier(parent.name) || parent.initializer !== outer) return false;
+  const binding = lookup(scopeAt(a, parent), parent.name.text);
+  return binding?.refs.some((ref) => isReturned(ref)) ?? false;
+}
+
 function isSendCall(call: ts.CallExpression): boolean {
   const callee = unwrap(call.expression);
   if (ts.isIdentifier(callee)) return SEND_FUNCTIONS.has(callee.text);

@@ -16,6 +16,7 @@ import {
   canonicalName,
   createAnalysis,
   isReturned,
+  isReturnedThroughBinding,
   isSentOnly,
   locOf,
   resolveTarget,
@@ -183,9 +184,12 @@ function collectNew(a: Analysis, node: ts.NewExpression, fn: FunctionFact): void
   if (target) recordValue(a, fn, node, { t: 'new', target });
 }
 
-/** A fake made here or a value that may be one: recorded unless it is only returned or only sent. */
+/**
+ * A fake made here or a value that may be one: recorded unless it is only sent, or it is returned
+ * (then the caller is where it enters, and is reported there).
+ */
 function recordValue(a: Analysis, fn: FunctionFact, node: ts.Node, value: ValueRef): void {
-  if (isReturned(node) || isSentOnly(a, node)) return;
+  if (isReturned(node) || isReturnedThroughBinding(a, node) || isSentOnly(a, node)) return;
   fn.uses.push({ value, loc: locOf(a, node), snippet: snippetOf(a, node) });
 }
 

@@ -13,7 +13,7 @@ import type {
   Target,
   ValueRef,
 } from '../types.js';
-import { defaultFileExists, resolveModule, type FileExists } from './resolve.js';
+import { createResolver, defaultFileExists, type FileExists } from './resolve.js';
 
 export interface Step {
   file: string;
@@ -104,8 +104,9 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
   const onDisk = options.exists ?? defaultFileExists;
   const exists = (file: string): boolean => files.has(file) || onDisk(file);
 
+  const resolver = createResolver(exists);
   const resolveImport = (from: string, source: string): FileFacts | undefined => {
-    const file = resolveModule(from, source, exists);
+    const file = resolver(from, source);
     return file ? factsOf(file) : undefined;
   };
 

@@ -1,5 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseJsonc } from 'jsonc-parser';
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 /** `./x.js` in TypeScript sources names `./x.ts` (and so on for the other output extensions). */
@@ -9,6 +10,8 @@ const SOURCE_FOR_OUTPUT: Record<string, string[]> = {
   '.mjs': ['.mts'],
   '.cjs': ['.cts'],
 };
+/** Export conditions, most source-like first: we want the TypeScript the package is built from. */
+const CONDITIONS = ['source', 'development', 'types', 'import', 'module', 'require', 'node', 'default'];
 
 export type FileExists = (file: string) => boolean;
 
@@ -20,13 +23,8 @@ export function defaultFileExists(file: string): boolean {
   }
 }
 
-/**
- * Resolves a relative module specifier the way Node and TypeScript do for sources: exact file,
- * added extensions, `.js` pointing at `.ts`, then `index` files. Package imports are unknown.
- */
-export function resolveModule(fromFile: string, specifier: string, exists: FileExists = defaultFileExists): string | undefined {
-  if (!specifier.startsWith('.') && !path.isAbsolute(specifier)) return undefined;
-  const base = path.resolve(path.dirname(fromFile), specifier);
+/** A file, with the extensions and `index` files Node and TypeScript would try. */
+function resolveFile(base: string, exists: FileExists): string | undefined {
   const ext = path.extname(base);
   const candidates: string[] = [];
   if (ext && SOURCE_FOR_OUTPUT[ext]) {
@@ -35,4 +33,234 @@ export function resolveModule(fromFile: string, specifier: string, exists: FileE
   }
   candidates.push(base, ...EXTENSIONS.map((extension) => base + extension), ...EXTENSIONS.map((extension) => path.join(base, `index${extension}`)));
   return candidates.find(exists);
+}
+
+/**
+ * Resolves a relative module specifier the way Node and TypeScript do for sources: exact file,
+ * added extensions, `.js` pointing at `.ts`, then `index` files. Anything else is unknown here.
+ */
+export function resolveModule(fromFile: string, specifier: string, exists: FileExists = defaultFileExists): string | undefined {
+  if (!specifier.startsWith('.') && !path.isAbsolute(specifier)) return undefined;
+  return resolveFile(path.resolve(path.dirname(fromFile), specifier), exists);
+}
+
+interface PathsConfig {
+  /** Directory `paths` targets are relative to (baseUrl, or the tsconfig that declares `paths`). */
+  base: string;
+  paths: [pattern: string, targets: string[]][];
+  baseUrl: string | undefined;
+}
+
+interface WorkspacePackage {
+  dir: string;
+  manifest: { exports?: unknown; main?: string; module?: string; source?: string; types?: string };
+}
+
+export type Resolver = (fromFile: string, specifier: string) => string | undefined;
+
+/**
+ * The whole-project resolver: relative specifiers, tsconfig `paths`/`baseUrl` (following
+ * `extends`), and the packages of a monorepo's workspaces (their `exports`/`main`, mapped back to
+ * sources). Packages from node_modules stay unknown. Config files are read from disk and cached.
+ */
+export function createResolver(exists: FileExists = defaultFileExists): Resolver {
+  const tsconfigOfDir = new Map<string, PathsConfig | undefined>();
+  const workspacesOfDir = new Map<string, Map<string, WorkspacePackage> | undefined>();
+  const results = new Map<string, string | undefined>();
+
+  const pathsFor = (dir: string): PathsConfig | undefined => {
+    if (tsconfigOfDir.has(dir)) return tsconfigOfDir.get(dir);
+    const file = path.join(dir, 'tsconfig.json');
+    const parent = path.dirname(dir);
+    const found = defaultFileExists(file) ? readTsconfig(file, new Set()) : parent === dir ? undefined : pathsFor(parent);
+    tsconfigOfDir.set(dir, found);
+    return found;
+  };
+
+  const workspacesFor = (dir: string): Map<string, WorkspacePackage> | undefined => {
+    if (workspacesOfDir.has(dir)) return workspacesOfDir.get(dir);
+    const parent = path.dirname(dir);
+    const found = readWorkspaces(dir) ?? (parent === dir ? undefined : workspacesFor(parent));
+    workspacesOfDir.set(dir, found);
+    return found;
+  };
+
+  const viaPaths = (fromFile: string, specifier: string): string | undefined => {
+    const config = pathsFor(path.dirname(fromFile));
+    if (!config) return undefined;
+    let best: { targets: string[]; star: string; length: number } | undefined;
+    for (const [pattern, targets] of config.paths) {
+      const star = pattern.indexOf('*');
+      if (star < 0) {
+        if (pattern === specifier) best = { targets, star: '', length: Infinity };
+        continue;
+      }
+      const prefix = pattern.slice(0, star);
+      const suffix = pattern.slice(star + 1);
+      if (specifier.startsWith(prefix) && specifier.endsWith(suffix) && specifier.length >= prefix.length + suffix.length && prefix.length > (best?.length ?? -1)) {
+        best = { targets, star: specifier.slice(prefix.length, specifier.length - suffix.length), length: prefix.length };
+      }
+    }
+    for (const target of best?.targets ?? []) {
+      const resolved = resolveFile(path.resolve(config.base, target.replace('*', best?.star ?? '')), exists);
+      if (resolved) return resolved;
+    }
+    return config.baseUrl ? resolveFile(path.resolve(config.baseUrl, specifier), exists) : undefined;
+  };
+
+  const viaWorkspace = (fromFile: string, specifier: string): string | undefined => {
+    const packages = workspacesFor(path.dirname(fromFile));
+    if (!packages) return undefined;
+    const parts = specifier.split('/');
+    const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? '');
+    const pkg = packages.get(name);
+    if (!pkg) return undefined;
+    const subpath = `.${specifier.slice(name.length)}`;
+    for (const target of exportTargets(pkg.manifest, subpath)) {
+      const resolved = resolveFile(path.resolve(pkg.dir, target), exists) ?? sourceForBuilt(pkg.dir, target, exists);
+      if (resolved) return resolved;
+    }
+    return resolveFile(path.join(pkg.dir, subpath === '.' ? 'src/index' : path.join('src', subpath)), exists) ?? resolveFile(path.join(pkg.dir, subpath), exists);
+  };
+
+  return (fromFile, specifier) => {
+    if (specifier.startsWith('.') || path.isAbsolute(specifier)) return resolveModule(fromFile, specifier, exists);
+    if (specifier.startsWith('node:')) return undefined;
+    const key = `${path.dirname(fromFile)}\0${specifier}`;
+    if (results.has(key)) return results.get(key);
+    const resolved = viaPaths(fromFile, specifier) ?? viaWorkspace(fromFile, specifier);
+    results.set(key, resolved);
+    return resolved;
+  };
+}
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = parseJsonc(readFileSync(file, 'utf8'), [], { allowTrailingComma: true });
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `compilerOptions.paths`/`baseUrl`, following `extends` (relative files and packages in node_modules). */
+function readTsconfig(file: string, seen: Set<string>): PathsConfig | undefined {
+  if (seen.has(file)) return undefined;
+  seen.add(file);
+  const json = readJson(file);
+  if (!json) return undefined;
+  const dir = path.dirname(file);
+  const extendsList = Array.isArray(json.extends) ? json.extends : json.extends ? [json.extends] : [];
+  let inherited: PathsConfig | undefined;
+  for (const parent of extendsList) {
+    if (typeof parent !== 'string') continue;
+    const target = parent.startsWith('.') ? path.resolve(dir, parent) : path.join(dir, 'node_modules', parent);
+    const resolved = [target, `${target}.json`, path.join(target, 'tsconfig.json')].find(defaultFileExists);
+    inherited = (resolved ? readTsconfig(resolved, seen) : undefined) ?? inherited;
+  }
+  const options = (json.compilerOptions ?? {}) as { baseUrl?: unknown; paths?: unknown };
+  const baseUrl = typeof options.baseUrl === 'string' ? path.resolve(dir, options.baseUrl) : inherited?.baseUrl;
+  if (options.paths && typeof options.paths === 'object') {
+    const paths = Object.entries(options.paths as Record<string, unknown>).map(
+      ([pattern, targets]): [string, string[]] => [pattern, Array.isArray(targets) ? targets.filter((t): t is string => typeof t === 'string') : []],
+    );
+    return { base: baseUrl ?? dir, paths, baseUrl };
+  }
+  return inherited || baseUrl ? { base: inherited?.base ?? dir, paths: inherited?.paths ?? [], baseUrl } : undefined;
+}
+
+/** Workspace packages of a monorepo root: package.json `workspaces`, or pnpm-workspace.yaml `packages`. */
+function readWorkspaces(dir: string): Map<string, WorkspacePackage> | undefined {
+  const manifest = readJson(path.join(dir, 'package.json'));
+  let patterns: string[] = [];
+  const workspaces = manifest?.workspaces as string[] | { packages?: string[] } | undefined;
+  if (Array.isArray(workspaces)) patterns = workspaces;
+  else if (workspaces && Array.isArray(workspaces.packages)) patterns = workspaces.packages;
+  else {
+    try {
+      const yaml = readFileSync(path.join(dir, 'pnpm-workspace.yaml'), 'utf8');
+      patterns = [...yaml.matchAll(/^\s*-\s*['"]?([^'"\n#]+?)['"]?\s*$/gm)].map((match) => match[1] ?? '').filter(Boolean);
+    } catch {
+      return undefined;
+    }
+  }
+  if (patterns.length === 0) return undefined;
+  const packages = new Map<string, WorkspacePackage>();
+  for (const pattern of patterns) {
+    if (pattern.startsWith('!')) continue;
+    for (const packageDir of expandWorkspacePattern(dir, pattern)) {
+      const pkg = readJson(path.join(packageDir, 'package.json'));
+      if (typeof pkg?.name === 'string') packages.set(pkg.name, { dir: packageDir, manifest: pkg as WorkspacePackage['manifest'] });
+    }
+  }
+  return packages;
+}
+
+/** `packages/*`, `apps/**`, or a plain folder. */
+function expandWorkspacePattern(root: string, pattern: string): string[] {
+  const clean = pattern.replace(/\/+$/, '');
+  const star = clean.indexOf('*');
+  if (star < 0) return [path.join(root, clean)];
+  const parent = path.join(root, clean.slice(0, star).replace(/\/$/, ''));
+  const deep = clean.slice(star).startsWith('**');
+  const found: string[] = [];
+  const visit = (dir: string, depth: number): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory() || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const child = path.join(dir, entry.name);
+      if (defaultFileExists(path.join(child, 'package.json'))) found.push(child);
+      if (deep && depth < 4) visit(child, depth + 1);
+    }
+  };
+  visit(parent, 0);
+  return found;
+}
+
+/** Candidate files for a package subpath, from `exports` (conditions, `*` patterns) then `source`/`module`/`main`. */
+function exportTargets(manifest: WorkspacePackage['manifest'], subpath: string): string[] {
+  const targets: string[] = [];
+  const exportsField = manifest.exports;
+  const pick = (value: unknown): void => {
+    if (typeof value === 'string') targets.push(value);
+    else if (Array.isArray(value)) value.forEach(pick);
+    else if (value && typeof value === 'object') {
+      for (const condition of CONDITIONS) if (condition in value) pick((value as Record<string, unknown>)[condition]);
+    }
+  };
+  if (typeof exportsField === 'string' || Array.isArray(exportsField)) {
+    if (subpath === '.') pick(exportsField);
+  } else if (exportsField && typeof exportsField === 'object') {
+    const map = exportsField as Record<string, unknown>;
+    const keyed = Object.keys(map).some((key) => key.startsWith('.'));
+    if (!keyed && subpath === '.') pick(map);
+    else if (subpath in map) pick(map[subpath]);
+    else {
+      for (const [key, value] of Object.entries(map)) {
+        const star = key.indexOf('*');
+        if (star < 0) continue;
+        const prefix = key.slice(0, star);
+        const suffix = key.slice(star + 1);
+        if (subpath.startsWith(prefix) && subpath.endsWith(suffix)) {
+          const middle = subpath.slice(prefix.length, subpath.length - suffix.length);
+          const before = targets.length;
+          pick(value);
+          for (let i = before; i < targets.length; i++) targets[i] = (targets[i] ?? '').replace('*', middle);
+        }
+      }
+    }
+  }
+  if (subpath === '.') for (const field of [manifest.source, manifest.module, manifest.main, manifest.types]) if (field) targets.push(field);
+  return targets;
+}
+
+/** `dist/index.js` of a workspace package whose build output is absent: try the same path under `src/`. */
+function sourceForBuilt(dir: string, target: string, exists: FileExists): string | undefined {
+  const match = /^\.?\/?(?:dist|build|lib|out)\/(.+?)(?:\.d)?\.[cm]?[jt]sx?$/.exec(target);
+  return match?.[1] ? resolveFile(path.join(dir, 'src', match[1]), exists) : undefined;
 }
