@@ -20,6 +20,10 @@ export interface ScanOptions {
   prefilter?: boolean;
   /** Scan the content staged in the git index instead of the work tree. */
   staged?: boolean;
+  /** Use the project's tsconfig and the TypeScript type checker where names alone cannot decide. */
+  typeAware?: boolean;
+  /** tsconfig for --type-aware; default: the nearest tsconfig.json above the first path. */
+  tsconfig?: string;
 }
 
 export interface ScanStats {
@@ -92,10 +96,11 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   if (candidates.length > 0) {
     const facts: FactsModule = await import('./facts/index.js');
     const { link } = await import('./link/index.js');
+    const oracle = options.typeAware ? await typeOracleFor(candidates, texts, cwd, paths[0] ?? '.', options.tsconfig, config) : undefined;
     const extract = (file: string, text: string): FileFacts | undefined => {
       parsed++;
       try {
-        const result = facts.extractFacts(file, text, config.facts);
+        const result = facts.extractFacts(file, text, config.facts, oracle);
         for (const syntax of result.syntaxErrors.slice(0, 1)) {
           errors.push({ file, message: `syntax error at ${syntax.loc.line}:${syntax.loc.column}: ${syntax.message} (the rest of the file was still analysed)` });
         }
@@ -140,6 +145,22 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     config,
     sources,
   };
+}
+
+/** Builds the type checker over the candidate files (their imports are resolved by TypeScript itself). */
+async function typeOracleFor(candidates: string[], texts: Map<string, string>, cwd: string, first: string, explicit: string | undefined, config: Config) {
+  const { createTypeOracle } = await import('./facts/type-oracle.js');
+  const tsconfig = explicit ? path.resolve(cwd, explicit) : findUp(startDir(cwd, first), 'tsconfig.json');
+  const files = new Map(candidates.map((file) => [file, texts.get(file) ?? '']));
+  return createTypeOracle({ tsconfig, files, requestTypes: config.facts.requestTypes, responseTypes: config.facts.responseTypes });
+}
+
+function findUp(dir: string, name: string): string | undefined {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const candidate = path.join(current, name);
+    if (workTreeReader.exists(candidate)) return candidate;
+    if (path.dirname(current) === current) return undefined;
+  }
 }
 
 function startDir(cwd: string, first: string): string {

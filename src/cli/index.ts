@@ -43,6 +43,8 @@ interface ScanFlags {
   baseline?: string;
   updateBaseline?: boolean;
   staged?: boolean;
+  typeAware?: boolean;
+  tsconfig?: string;
 }
 
 /** Runs the CLI and returns the exit code: 0 clean, 1 findings, 2 usage/config/internal failure. */
@@ -65,6 +67,8 @@ export async function run(argv: string[], io: CliIO = defaultIO()): Promise<numb
       .option('--baseline <file>', 'report only findings not in this baseline file (default: `baseline` from config)')
       .option('--update-baseline', `write all current findings to the baseline (--baseline, config, or ${DEFAULT_BASELINE}), pruning fixed ones`)
       .option('--staged', 'scan the content staged in the git index, not the work tree (pre-commit)')
+      .option('--type-aware', "use the project's tsconfig and TypeScript's type checker: request types behind aliases and generics, typed parameters, typed sockets (slower)")
+      .option('--tsconfig <file>', 'tsconfig for --type-aware (default: the nearest tsconfig.json)')
       .option('--max-warnings <n>', 'exit with 1 when there are more than n warnings')
       .option('-q, --quiet', 'report errors only')
       .option('--stats', 'print file counts and timing to stderr')
@@ -124,6 +128,8 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
     includeTests: flags.includeTests ?? false,
     prefilter: flags.prefilter !== false,
     staged: flags.staged ?? false,
+    typeAware: flags.typeAware ?? false,
+    ...(flags.tsconfig ? { tsconfig: flags.tsconfig } : {}),
   });
   const color = chalkFor(flags, io);
   const relative = relativeReport(

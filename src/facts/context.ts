@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { FakeKind, FakeOrigin, FrameworkId, Loc, Target, ValueRef } from '../types.js';
 import type { FactsOptions } from './options.js';
+import type { TypeOracle } from './type-oracle.js';
 import { isFunctionLike, lookup, unwrap, type Binding, type Role, type Scope, type ScopeInfo } from './scope.js';
 
 /** Members that hold the real handshake request a framework gives a WebSocket handler. */
@@ -26,6 +27,8 @@ export interface Registered {
 
 export interface Analysis {
   sf: ts.SourceFile;
+  /** Present with `--type-aware`: consulted only where syntax cannot decide. */
+  oracle: TypeOracle | undefined;
   scopes: ScopeInfo;
   options: FactsOptions;
   requestTypes: Set<string>;
@@ -35,7 +38,7 @@ export interface Analysis {
   registrations: Map<string, Registered>;
 }
 
-export function createAnalysis(sf: ts.SourceFile, scopes: ScopeInfo, options: FactsOptions): Analysis {
+export function createAnalysis(sf: ts.SourceFile, scopes: ScopeInfo, options: FactsOptions, oracle?: TypeOracle): Analysis {
   const importedSources = new Set<string>();
   const collect = (scope: Scope): void => {
     for (const binding of scope.bindings.values()) if (binding.importInfo) importedSources.add(binding.importInfo.source);
@@ -47,6 +50,7 @@ export function createAnalysis(sf: ts.SourceFile, scopes: ScopeInfo, options: Fa
   }
   return {
     sf,
+    oracle,
     scopes,
     options,
     requestTypes: new Set(options.requestTypes),
@@ -132,12 +136,17 @@ function importOfName(a: Analysis, name: ts.EntityName | ts.Expression): Binding
   return undefined;
 }
 
-/** Is this type (reference, union, intersection, alias, interface) an HTTP request or response type? */
-export function httpTypeKind(a: Analysis, type: ts.TypeNode, seen = new Set<string>()): { kind: FakeKind; name: string } | undefined {
-  if (ts.isParenthesizedTypeNode(type)) return httpTypeKind(a, type.type, seen);
+/** Is this type an HTTP request or response type? Syntax first; the type checker with `--type-aware`. */
+export function httpTypeKind(a: Analysis, type: ts.TypeNode): { kind: FakeKind; name: string } | undefined {
+  return syntacticHttpTypeKind(a, type) ?? a.oracle?.httpKindOfType(type);
+}
+
+/** References, unions, intersections, local aliases and interfaces, and imports, by name. */
+function syntacticHttpTypeKind(a: Analysis, type: ts.TypeNode, seen = new Set<string>()): { kind: FakeKind; name: string } | undefined {
+  if (ts.isParenthesizedTypeNode(type)) return syntacticHttpTypeKind(a, type.type, seen);
   if (ts.isUnionTypeNode(type) || ts.isIntersectionTypeNode(type)) {
     for (const member of type.types) {
-      const found = httpTypeKind(a, member, seen);
+      const found = syntacticHttpTypeKind(a, member, seen);
       if (found) return found;
     }
     return undefined;
@@ -170,10 +179,10 @@ function httpTypeNameKind(a: Analysis, name: ts.EntityName, seen: Set<string>): 
   if (local) {
     if (seen.has(text)) return undefined;
     seen.add(text);
-    if (ts.isTypeAliasDeclaration(local)) return httpTypeKind(a, local.type, seen);
+    if (ts.isTypeAliasDeclaration(local)) return syntacticHttpTypeKind(a, local.type, seen);
     for (const clause of local.heritageClauses ?? []) {
       for (const heritage of clause.types) {
-        const found = httpTypeKind(a, heritage, seen);
+        const found = syntacticHttpTypeKind(a, heritage, seen);
         if (found) return found;
       }
     }

@@ -27,6 +27,7 @@ import {
 } from './context.js';
 import { FRAMEWORKS } from './frameworks/index.js';
 import type { FactsOptions } from './options.js';
+import type { TypeOracle } from './type-oracle.js';
 import { positionsOf } from './positions.js';
 import { analyseScopes, isFunctionLike, requireSource, unwrap } from './scope.js';
 import { classHttpKind } from './shapes/subclass.js';
@@ -46,10 +47,11 @@ export function scriptKindOf(file: string): ts.ScriptKind {
 }
 
 /** Parses one file and returns plain, serialisable facts about it. Never executes anything. */
-export function extractFacts(file: string, text: string, options: FactsOptions): FileFacts {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindOf(file));
+export function extractFacts(file: string, text: string, options: FactsOptions, oracle?: TypeOracle): FileFacts {
+  const typed = oracle?.sourceFile(file);
+  const sf = typed && typed.text === text ? typed : ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindOf(file));
   const scopes = analyseScopes(sf);
-  const a = createAnalysis(sf, scopes, options);
+  const a = createAnalysis(sf, scopes, options, sf === typed ? oracle : undefined);
   findRegistrations(a);
   const functions = scopes.fnNodes.map((node, id): FunctionFact => ({
     id,

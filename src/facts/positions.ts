@@ -39,6 +39,10 @@ export function positionsOf(a: Analysis, call: ts.CallExpression): PositionArg[]
       found.push({ arg: second, position: 'response', sink });
     }
   }
+  for (const { index, kind } of a.oracle?.parameterPositions(call) ?? []) {
+    const arg = call.arguments[index];
+    if (arg && !found.some((entry) => entry.arg === arg)) found.push({ arg, position: kind, sink });
+  }
   if (isMiddlewareCall(a, call, short) && first && second) {
     found.push({ arg: first, position: 'request', sink }, { arg: second, position: 'response', sink });
   }

@@ -66,7 +66,7 @@ export function roleOf(a: Analysis, expr: ts.Expression): Role | undefined {
     const known = roleOfBinding(a, binding);
     if (known) return known;
   }
-  return roleOfName(a, node.text);
+  return a.oracle?.roleOf(node) ?? roleOfName(a, node.text);
 }
 
 function roleOfBinding(a: Analysis, binding: Binding): Role | undefined {
