@@ -1,5 +1,5 @@
 import type { ProjectGraph, ScopeReason, Step } from './link/index.js';
-import { FRAMEWORK_NAMES } from './facts/frameworks/index.js';
+import { FRAMEWORK_NAMES } from './facts/frameworks/names.js';
 import type { Loc, Severity } from './types.js';
 
 export interface RuleMeta {

@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { loadConfig, type Config } from './discover/config.js';
 import { discoverFiles, discoverStaged, isSourceFile, projectRoot, toPosix } from './discover/files.js';
+import { DEFAULT_CACHE_LOCATION, openCache } from './discover/cache.js';
 import { openGitIndex, workTreeReader, type SourceReader } from './discover/source.js';
+import type { Extracted } from './facts/pool.js';
+import type { TypeOracle } from './facts/type-oracle.js';
+import { packageVersion } from './package-info.js';
 import { describeError } from './errors.js';
 import { createPrefilter } from './prefilter/index.js';
 import type { RuleFinding } from './rule.js';
@@ -24,13 +29,25 @@ export interface ScanOptions {
   typeAware?: boolean;
   /** tsconfig for --type-aware; default: the nearest tsconfig.json above the first path. */
   tsconfig?: string;
+  /** Worker threads for parsing; default: the available cores. */
+  jobs?: number;
+  /** Reuse per-file facts from earlier runs (not with --staged or --type-aware). */
+  cache?: boolean;
+  /** Cache directory or file; default node_modules/.cache/ws-mock-audit under cwd. */
+  cacheLocation?: string;
 }
 
 export interface ScanStats {
   filesDiscovered: number;
   filesPrefiltered: number;
   filesParsed: number;
+  filesFromCache: number;
   filesLinkedLazily: number;
+  jobs: number;
+  /** Worker threads actually started (0: small batches are parsed in-process). */
+  workers: number;
+  /** Milliseconds per stage. */
+  timings: { discover: number; read: number; facts: number; link: number; rules: number };
 }
 
 export interface ScanResult {
@@ -42,6 +59,8 @@ export interface ScanResult {
   config: Config;
   /** Source text of files that have findings, for code frames and baselines. */
   sources: Map<string, string>;
+  /** Problems that affect no single file (an unusable cache). */
+  warnings: string[];
 }
 
 type FactsModule = typeof import('./facts/index.js');
@@ -54,7 +73,7 @@ interface RawFinding extends RuleFinding {
 
 /** Runs the whole pipeline: discover → prefilter → facts → link → rules. */
 export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
-  const started = performance.now();
+  const clock = stopwatch();
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   const config = loadConfig(startDir(cwd, paths[0] ?? '.'), options.config, RULES.map((rule) => rule.meta.id));
@@ -68,90 +87,190 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   } else {
     discovery = discoverFiles(paths, cwd, config, includeTests);
   }
+  const timings = { discover: clock.lap(), read: 0, facts: 0, link: 0, rules: 0 };
   const errors: FileError[] = [...discovery.errors];
+  const warnings: string[] = [];
   const texts = new Map<string, string>();
-  const prefilter = options.prefilter === false ? () => true : createPrefilter(config.facts);
+  const prefilterOn = options.prefilter !== false;
+  const prefilter = prefilterOn ? createPrefilter(config.facts) : () => true;
+  const useCache = Boolean(options.cache) && !options.staged && !options.typeAware;
+  const cache = useCache ? openCache(path.resolve(cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION), cacheKey(config, prefilterOn)) : undefined;
+  const jobs = Math.max(1, options.typeAware ? 1 : (options.jobs ?? availableParallelism()));
+  const stats = { prefiltered: 0, parsed: 0, fromCache: 0, lazily: 0, workers: 0 };
 
-  const candidates: string[] = [];
-  let prefiltered = 0;
-  for (const { file } of discovery.inputs) {
+  /** Reads a file once (reporting a per-file error), keeping its text. */
+  const readText = (file: string): string | undefined => {
+    const known = texts.get(file);
+    if (known !== undefined) return known;
     const read = reader.read(file, config.maxFileSize);
     if (!read.ok) {
       errors.push({ file, message: read.message });
-      continue;
-    }
-    if (!prefilter(read.text)) {
-      prefiltered++;
-      continue;
+      return undefined;
     }
     texts.set(file, read.text);
-    candidates.push(file);
-  }
+    return read.text;
+  };
 
-  // The parser and everything behind it load only when some file can matter.
+  const cachedFacts: FileFacts[] = [];
+  const candidates: { file: string; text: string }[] = [];
+  for (const { file } of discovery.inputs) {
+    const hit = cache?.lookup(file, () => readText(file));
+    if (hit) {
+      stats.fromCache++;
+      if (hit.entry.facts) cachedFacts.push(hit.entry.facts);
+      else stats.prefiltered++;
+      continue;
+    }
+    const text = readText(file);
+    if (text === undefined) continue;
+    if (!prefilter(text)) {
+      stats.prefiltered++;
+      cache?.store(file, text, null);
+      texts.delete(file);
+      continue;
+    }
+    candidates.push({ file, text });
+  }
+  timings.read = clock.lap();
+
+  // The parser and everything behind it load only when some file has to be parsed.
+  let factsModule: FactsModule | undefined;
+  let oracle: TypeOracle | undefined;
+  const parser = async (): Promise<FactsModule> => {
+    if (factsModule) return factsModule;
+    factsModule = await import('./facts/index.js');
+    if (options.typeAware) oracle = await typeOracleFor(candidates, cwd, paths[0] ?? '.', options.tsconfig, config);
+    return factsModule;
+  };
+  const parseAll = async (items: { file: string; text: string }[]): Promise<FileFacts[]> => {
+    if (items.length === 0) return [];
+    const facts = await parser();
+    const { extractInParallel } = await import('./facts/pool.js');
+    const inProcess = (file: string, text: string): Extracted => {
+      try {
+        return { facts: facts.extractFacts(file, text, config.facts, oracle) };
+      } catch (error) {
+        return { error: describeError(error) };
+      }
+    };
+    const { results, workers } = await extractInParallel(items, config.facts, oracle ? 1 : jobs, inProcess);
+    stats.parsed += items.length;
+    stats.workers = Math.max(stats.workers, workers);
+    return results.flatMap((result, index) => {
+      const item = items[index] as { file: string; text: string };
+      if ('error' in result) {
+        errors.push({ file: item.file, message: `internal error while analysing: ${result.error}` });
+        return [];
+      }
+      cache?.store(item.file, item.text, result.facts);
+      return [result.facts];
+    });
+  };
+
+  const all = [...cachedFacts, ...(await parseAll(candidates))];
+  timings.facts = clock.lap();
+
   let findings: Finding[] = [];
   let suppressed = 0;
-  let parsed = 0;
-  let lazily = 0;
-  if (candidates.length > 0) {
-    const facts: FactsModule = await import('./facts/index.js');
+  if (all.length > 0) {
     const { link } = await import('./link/index.js');
-    const oracle = options.typeAware ? await typeOracleFor(candidates, texts, cwd, paths[0] ?? '.', options.tsconfig, config) : undefined;
-    const extract = (file: string, text: string): FileFacts | undefined => {
-      parsed++;
-      try {
-        const result = facts.extractFacts(file, text, config.facts, oracle);
-        for (const syntax of result.syntaxErrors.slice(0, 1)) {
-          errors.push({ file, message: `syntax error at ${syntax.loc.line}:${syntax.loc.column}: ${syntax.message} (the rest of the file was still analysed)` });
+    // Files the prefilter skipped take part when a parsed file imports them. Link is pure and
+    // cheap, so it runs again with the newly needed files until nothing more is needed.
+    const extra = new Map<string, FileFacts | null>();
+    let graph: Graph;
+    for (;;) {
+      const needed = new Set<string>();
+      const load = (file: string): FileFacts | undefined => {
+        if (!isSourceFile(file)) return undefined;
+        const known = extra.get(file);
+        if (known !== undefined) return known ?? undefined;
+        const hit = cache?.lookup(file, () => readText(file));
+        if (hit?.entry.facts) {
+          extra.set(file, hit.entry.facts);
+          return hit.entry.facts;
         }
-        return result;
-      } catch (error) {
-        errors.push({ file, message: `internal error while analysing: ${describeError(error)}` });
+        needed.add(file);
         return undefined;
-      }
-    };
-    const all = candidates.flatMap((file) => extract(file, texts.get(file) ?? '') ?? []);
-    const load = (file: string): FileFacts | undefined => {
-      if (!isSourceFile(file)) return undefined;
-      const read = reader.read(file, config.maxFileSize);
-      if (!read.ok) {
-        errors.push({ file, message: read.message });
-        return undefined;
-      }
-      lazily++;
-      texts.set(file, read.text);
-      return extract(file, read.text);
-    };
-    const graph = link(all, { load, exists: (file) => reader.exists(file) });
+      };
+      graph = link(all, { load, exists: (file) => reader.exists(file) });
+      if (needed.size === 0) break;
+      const items = [...needed].flatMap((file) => {
+        const text = readText(file);
+        if (text === undefined) extra.set(file, null);
+        return text === undefined ? [] : [{ file, text }];
+      });
+      const parsedNow = await parseAll(items);
+      stats.lazily += items.length;
+      items.forEach((item, index) => extra.set(item.file, parsedNow.find((facts) => facts.file === item.file) ?? null));
+    }
+    for (const facts of graph.files.values()) {
+      const syntax = facts.syntaxErrors[0];
+      if (syntax) errors.push({ file: facts.file, message: `syntax error at ${syntax.loc.line}:${syntax.loc.column}: ${syntax.message} (the rest of the file was still analysed)` });
+    }
+    timings.link = clock.lap();
     const raw = runRules(graph, config);
     const applied = applySuppressions(raw, graph.files);
     suppressed = applied.suppressed;
     const scanned = new Set(discovery.inputs.map((input) => input.file));
     const unused = unusedSuppressions(applied.used, graph.files, scanned, config);
     findings = fingerprint([...applied.kept, ...unused], projectRoot(cwd));
+    timings.rules = clock.lap();
+  }
+  if (cache) {
+    cache.save();
+    warnings.push(...cache.warnings);
   }
 
   const sources = new Map<string, string>();
   for (const finding of findings) {
-    const text = texts.get(finding.file);
+    const text = texts.get(finding.file) ?? readText(finding.file);
     if (text !== undefined) sources.set(finding.file, text);
   }
   return {
     findings,
     errors: errors.sort((a, b) => cmp(a.file, b.file)),
     suppressed,
-    stats: { filesDiscovered: discovery.inputs.length, filesPrefiltered: prefiltered, filesParsed: parsed, filesLinkedLazily: lazily },
-    durationMs: Math.round(performance.now() - started),
+    stats: {
+      filesDiscovered: discovery.inputs.length,
+      filesPrefiltered: stats.prefiltered,
+      filesParsed: stats.parsed,
+      filesFromCache: stats.fromCache,
+      filesLinkedLazily: stats.lazily,
+      jobs,
+      workers: stats.workers,
+      timings,
+    },
+    durationMs: Math.round(clock.total()),
     config,
     sources,
+    warnings,
+  };
+}
+
+/** Any change to the tool or to what facts depend on invalidates the cache. */
+function cacheKey(config: Config, prefilter: boolean): string {
+  return createHash('sha256').update(JSON.stringify([packageVersion(), config.facts, prefilter, config.maxFileSize])).digest('hex').slice(0, 24);
+}
+
+function stopwatch(): { lap(): number; total(): number } {
+  const start = performance.now();
+  let last = start;
+  return {
+    lap() {
+      const now = performance.now();
+      const elapsed = Math.round(now - last);
+      last = now;
+      return elapsed;
+    },
+    total: () => performance.now() - start,
   };
 }
 
 /** Builds the type checker over the candidate files (their imports are resolved by TypeScript itself). */
-async function typeOracleFor(candidates: string[], texts: Map<string, string>, cwd: string, first: string, explicit: string | undefined, config: Config) {
+async function typeOracleFor(candidates: { file: string; text: string }[], cwd: string, first: string, explicit: string | undefined, config: Config): Promise<TypeOracle> {
   const { createTypeOracle } = await import('./facts/type-oracle.js');
   const tsconfig = explicit ? path.resolve(cwd, explicit) : findUp(startDir(cwd, first), 'tsconfig.json');
-  const files = new Map(candidates.map((file) => [file, texts.get(file) ?? '']));
+  const files = new Map(candidates.map(({ file, text }) => [file, text]));
   return createTypeOracle({ tsconfig, files, requestTypes: config.facts.requestTypes, responseTypes: config.facts.responseTypes });
 }
 

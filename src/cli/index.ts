@@ -45,6 +45,9 @@ interface ScanFlags {
   staged?: boolean;
   typeAware?: boolean;
   tsconfig?: string;
+  jobs?: string;
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
 /** Runs the CLI and returns the exit code: 0 clean, 1 findings, 2 usage/config/internal failure. */
@@ -69,6 +72,9 @@ export async function run(argv: string[], io: CliIO = defaultIO()): Promise<numb
       .option('--staged', 'scan the content staged in the git index, not the work tree (pre-commit)')
       .option('--type-aware', "use the project's tsconfig and TypeScript's type checker: request types behind aliases and generics, typed parameters, typed sockets (slower)")
       .option('--tsconfig <file>', 'tsconfig for --type-aware (default: the nearest tsconfig.json)')
+      .option('-j, --jobs <n>', 'worker threads for parsing (default: available cores)')
+      .option('--cache', 'reuse per-file results of earlier runs for unchanged files')
+      .option('--cache-location <path>', 'cache directory or file (default: node_modules/.cache/ws-mock-audit)')
       .option('--max-warnings <n>', 'exit with 1 when there are more than n warnings')
       .option('-q, --quiet', 'report errors only')
       .option('--stats', 'print file counts and timing to stderr')
@@ -121,8 +127,13 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
   if (maxWarnings !== undefined && (!Number.isInteger(maxWarnings) || maxWarnings < 0)) {
     throw new UsageError(`--max-warnings must be a non-negative integer, got "${flags.maxWarnings}".`);
   }
+  const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs must be a positive integer, got "${flags.jobs}".`);
   const result = await scan({
     paths,
+    ...(jobs ? { jobs } : {}),
+    cache: flags.cache ?? false,
+    ...(flags.cacheLocation ? { cacheLocation: flags.cacheLocation } : {}),
     cwd: io.cwd,
     ...(flags.config ? { config: flags.config } : {}),
     includeTests: flags.includeTests ?? false,
@@ -181,12 +192,15 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
   if (!machineOnStdout) {
     for (const error of report.errors) io.stderr(`${color.yellow('warning')} ${error.file}: ${error.message}\n`);
   }
+  for (const warning of result.warnings) io.stderr(`${color.yellow('warning')} ${warning}\n`);
   if (flags.stats) {
     const { stats } = result;
+    const { timings } = stats;
     io.stderr(
       `ws-mock-audit: ${stats.filesDiscovered} files discovered, ${stats.filesPrefiltered} skipped by the prefilter, ` +
-        `${stats.filesParsed} parsed (${stats.filesLinkedLazily} loaded for linking), ${result.durationMs} ms, ` +
-        `peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`,
+        `${stats.filesParsed} parsed (${stats.filesLinkedLazily} loaded for linking), ${stats.filesFromCache} from cache, ${stats.workers} worker thread${stats.workers === 1 ? '' : 's'} (--jobs ${stats.jobs})\n` +
+        `ws-mock-audit: discover ${timings.discover} ms, read+prefilter ${timings.read} ms, facts ${timings.facts} ms, link ${timings.link} ms, rules ${timings.rules} ms, ` +
+        `total ${result.durationMs} ms, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`,
     );
   }
   if (counted.errors > 0) return 1;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_FACTS_OPTIONS, type FactsOptions } from '../facts/options.js';
@@ -131,6 +132,8 @@ let compiled: ValidateFunction | undefined;
 function schemaValidator(): ValidateFunction {
   if (compiled) return compiled;
   const schema = JSON.parse(readFileSync(path.join(packageRoot(), 'schema', 'config.schema.json'), 'utf8')) as object;
+  // Loaded only when a config file exists: a scan without one never pays for the validator.
+  const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
   compiled = new Ajv({ allErrors: false, strict: true }).compile(schema);
   return compiled;
 }

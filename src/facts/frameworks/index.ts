@@ -15,22 +15,3 @@ import { ws } from './ws.js';
 
 /** Every framework recogniser. Adding a framework is one file here and one fixture app. */
 export const FRAMEWORKS: readonly FrameworkRecognizer[] = [ws, socketIo, expressWs, fastify, nestjs, bun, cloudflare, hono, crossws, graphqlWs, trpc, whatwg, custom];
-
-export const FRAMEWORK_NAMES: Record<string, string> = {
-  ws: '`ws`',
-  'socket.io': 'socket.io',
-  'express-ws': 'express-ws',
-  'uWebSockets.js': 'uWebSockets.js',
-  fastify: 'Fastify',
-  nestjs: 'NestJS',
-  bun: 'Bun',
-  deno: 'Deno',
-  cloudflare: 'Cloudflare',
-  hono: 'Hono',
-  elysia: 'Elysia',
-  crossws: 'crossws',
-  'graphql-ws': 'graphql-ws',
-  trpc: 'tRPC',
-  whatwg: 'WebSocket',
-  custom: 'custom',
-};

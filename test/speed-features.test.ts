@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { scan, type ScanResult } from '../src/scan.js';
+import { ROOT } from './helpers/cli.js';
+
+const keys = (result: ScanResult): string[] => result.findings.map((f) => `${f.ruleId}@${path.relative(ROOT, f.file)}:${f.line}:${f.column}:${f.fingerprint}`);
+const speed = suite('prefilter, workers, cache, lazy start');
+
+speed('--jobs: worker threads give the same findings as one job', async () => {
+  const corpus = mkdtempSync(path.join(tmpdir(), 'wma-jobs-'));
+  try {
+    for (const copy of ['a', 'b', 'c']) cpSync(path.join(ROOT, 'fixtures'), path.join(corpus, copy), { recursive: true });
+    const single = await scan({ paths: [corpus], cwd: corpus, jobs: 1 });
+    const parallel = await scan({ paths: [corpus], cwd: corpus, jobs: 2 });
+    assert.is(single.stats.workers, 0);
+    assert.is(parallel.stats.workers, 2, 'two worker threads really ran');
+    assert.ok(single.findings.length > 150);
+    assert.equal(keys(parallel), keys(single));
+    assert.equal(parallel.errors, single.errors);
+  } finally {
+    rmSync(corpus, { recursive: true, force: true });
+  }
+});
+
+speed('--cache: a warm run parses nothing; editing a helper in another file changes the findings', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wma-cache-'));
+  try {
+    cpSync(path.join(ROOT, 'fixtures', 'cross-file', 'helper-module'), dir, { recursive: true });
+    const location = path.join(dir, '.cache');
+    const cold = await scan({ paths: [dir], cwd: dir, cache: true, cacheLocation: location });
+    const warm = await scan({ paths: [dir], cwd: dir, cache: true, cacheLocation: location });
+    assert.ok(cold.stats.filesParsed > 0);
+    assert.is(warm.stats.filesParsed, 0);
+    assert.is(warm.stats.filesFromCache, warm.stats.filesDiscovered);
+    assert.equal(keys(warm), keys(cold));
+
+    // The helper stops faking: the finding in the handler file (unchanged, cached) disappears.
+    const helper = path.join(dir, 'lib', 'fake-request.ts');
+    writeFileSync(helper, "export function fakeRequestFor(userId: string) { return new URL('http://users/' + userId); }\nexport function upstream(p: string) { return new Request(p); }\nexport const SYSTEM_REQUEST = { headers: {} } as unknown as Request;\n");
+    const edited = await scan({ paths: [dir], cwd: dir, cache: true, cacheLocation: location });
+    assert.is(edited.stats.filesParsed, 1, 'only the edited helper is parsed again');
+    assert.is(edited.findings.length, cold.findings.length - 1);
+    assert.not.ok(edited.findings.some((f) => f.message.includes('fakeRequestFor')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+speed('--cache: a corrupt or foreign cache file is ignored with a warning', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wma-cache-'));
+  try {
+    cpSync(path.join(ROOT, 'fixtures', 'shapes', 'literal.ts'), path.join(dir, 'literal.ts'));
+    const fresh = await scan({ paths: [dir], cwd: dir });
+    for (const content of ['{ not json', JSON.stringify({ tool: 'eslint', entries: [] })]) {
+      const location = path.join(dir, 'cache.json');
+      writeFileSync(location, content);
+      const result = await scan({ paths: [dir], cwd: dir, cache: true, cacheLocation: location });
+      assert.equal(keys(result), keys(fresh));
+      assert.is(result.warnings.length, 1);
+      assert.match(result.warnings[0] ?? '', /^ignoring .*cache\.json: /);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+speed('lazy start: --help, rules and a scan without WebSocket code never load the parser', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wma-lazy-'));
+  writeFileSync(path.join(dir, 'math.ts'), 'export const add = (a: number, b: number) => a + b;\n');
+  const script = `
+    const { run } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'src', 'cli', 'index.js'))});
+    const io = { stdout() {}, stderr() {}, cwd: ${JSON.stringify(dir)}, isTTY: false, env: {} };
+    const codes = [await run(['--help'], io), await run(['rules'], io), await run(['.'], io)];
+    const { createRequire } = await import('node:module');
+    const loaded = Object.keys(createRequire(import.meta.url).cache).filter((file) => /ts-morph|typescript|jscodeshift|@babel/.test(file));
+    console.log(JSON.stringify({ codes, loaded }));
+  `;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
+  const outcome = JSON.parse(run.stdout || '{}');
+  assert.equal(outcome.codes, [0, 0, 0], run.stderr);
+  assert.equal(outcome.loaded, []);
+});
+speed.run();
