@@ -10,7 +10,7 @@ import type { Extracted } from './facts/pool.js';
 import type { TypeOracle } from './facts/type-oracle.js';
 import { packageVersion } from './package-info.js';
 import { describeError } from './errors.js';
-import { createPrefilter } from './prefilter/index.js';
+import { createPrefilter, isMinified } from './prefilter/index.js';
 import type { RuleFinding } from './rule.js';
 import type { FileError, FileFacts, Finding, Severity, SuppressionFact } from './types.js';
 
@@ -40,6 +40,8 @@ export interface ScanOptions {
 export interface ScanStats {
   filesDiscovered: number;
   filesPrefiltered: number;
+  /** Of the prefiltered files, those skipped as minified or bundled output. */
+  filesMinified: number;
   filesParsed: number;
   filesFromCache: number;
   filesLinkedLazily: number;
@@ -96,7 +98,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const useCache = Boolean(options.cache) && !options.staged && !options.typeAware;
   const cache = useCache ? openCache(path.resolve(cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION), cacheKey(config, prefilterOn)) : undefined;
   const jobs = Math.max(1, options.typeAware ? 1 : (options.jobs ?? availableParallelism()));
-  const stats = { prefiltered: 0, parsed: 0, fromCache: 0, lazily: 0, workers: 0 };
+  const stats = { prefiltered: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0, workers: 0 };
 
   /** Reads a file once (reporting a per-file error), keeping its text. */
   const readText = (file: string): string | undefined => {
@@ -123,7 +125,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     }
     const text = readText(file);
     if (text === undefined) continue;
-    if (!prefilter(text)) {
+    const minified = isMinified(file, text);
+    if (minified) stats.minified++;
+    if (minified || !prefilter(text)) {
       stats.prefiltered++;
       cache?.store(file, text, null);
       texts.delete(file);
@@ -233,6 +237,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     stats: {
       filesDiscovered: discovery.inputs.length,
       filesPrefiltered: stats.prefiltered,
+      filesMinified: stats.minified,
       filesParsed: stats.parsed,
       filesFromCache: stats.fromCache,
       filesLinkedLazily: stats.lazily,

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '@ts-morph/common';
 import type { FakeKind, FakeOrigin, FrameworkId, Loc, Target, ValueRef } from '../types.js';
 import type { FactsOptions } from './options.js';
 import type { TypeOracle } from './type-oracle.js';

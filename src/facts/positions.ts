@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '@ts-morph/common';
 import type { Position } from '../types.js';
 import { bindingOf, calleeName, canonicalName, shortName, type Analysis } from './context.js';
 import { stripCasts, unwrap } from './scope.js';

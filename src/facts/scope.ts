@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '@ts-morph/common';
 
 /** What a binding is known to hold in WebSocket terms. */
 export type Role =

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '@ts-morph/common';
 import type { FakeOrigin, ValueRef } from '../types.js';
 import { bindingOf, resolveTarget, type Analysis } from './context.js';
 import { unwrap, type Binding } from './scope.js';

@@ -40,3 +40,19 @@ export function createPrefilter(options: FactsOptions): Prefilter {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+const MINIFIED_NAME = /\.(min|bundle|chunk)\.[cm]?js$/;
+const MIN_SIZE_FOR_LINE_TEST = 20_000;
+const MINIFIED_AVERAGE_LINE = 400;
+
+/**
+ * Minified and bundled output (vendor bundles, build artefacts committed by accident) is not code
+ * anyone migrates by hand; it is skipped cheaply, by name or by its average line length.
+ */
+export function isMinified(file: string, text: string): boolean {
+  if (MINIFIED_NAME.test(file)) return true;
+  if (text.length < MIN_SIZE_FOR_LINE_TEST) return false;
+  let lines = 1;
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lines++;
+  return text.length / lines > MINIFIED_AVERAGE_LINE;
+}

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '@ts-morph/common';
 import type { FrameworkId, Target } from '../../types.js';
 import {
   bindingOf,

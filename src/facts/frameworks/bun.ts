@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '@ts-morph/common';
 import { unwrap } from '../scope.js';
 import type { FrameworkRecognizer } from './api.js';
 import { objectHandlers, register } from './api.js';

@@ -1,5 +1,5 @@
 import { canonicalName, shortName } from '../context.js';
-import { ts } from 'ts-morph';
+import { ts } from '@ts-morph/common';
 import { unwrap } from '../scope.js';
 import type { FrameworkRecognizer } from './api.js';
 import { register } from './api.js';

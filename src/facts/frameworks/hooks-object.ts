@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '@ts-morph/common';
 import type { FrameworkId } from '../../types.js';
 import { canonicalName, shortName, type Analysis } from '../context.js';
 import { unwrap } from '../scope.js';

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '@ts-morph/common';
 import type { FrameworkRecognizer } from './api.js';
 import { decoratorNames, register } from './api.js';
 

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '@ts-morph/common';
 import type { FakeKind, FakeOrigin } from '../../types.js';
 import { makeOrigin, resolveTarget, type Analysis } from '../context.js';
 

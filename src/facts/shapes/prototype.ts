@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '@ts-morph/common';
 import type { FakeOrigin } from '../../types.js';
 import { calleeName, httpExprKind, makeOrigin, type Analysis } from '../context.js';
 

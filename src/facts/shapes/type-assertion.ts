@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '@ts-morph/common';
 import type { FakeOrigin } from '../../types.js';
 import { httpTypeKind, isGenuineRequest, makeOrigin, type Analysis } from '../context.js';
 import { unwrap } from '../scope.js';
