@@ -1,5 +1,7 @@
-// Builds dist/: the tool as ESM, and the runtime once more as CommonJS (index.cjs + index.d.cts).
+// Builds dist/: the tool as ESM, the runtime once more as CommonJS (index.cjs + index.d.cts), and
+// the codemod as one CommonJS file that `jscodeshift -t` loads (jscodeshift requires transforms).
 import { execFileSync } from 'node:child_process';
+import { build } from 'esbuild';
 import { readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,4 +21,14 @@ if (existsSync(path.join(cjs, 'index.cjs'))) {
   const text = readFileSync(path.join(cjs, 'index.cjs'), 'utf8');
   writeFileSync(path.join(cjs, 'index.cjs'), text);
 }
+await build({
+  entryPoints: [path.join(root, 'src', 'codemod', 'transform.ts')],
+  outfile: path.join(dist, 'codemod', 'transform.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+});
 console.log('built dist/');

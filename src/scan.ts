@@ -35,6 +35,8 @@ export interface ScanOptions {
   cache?: boolean;
   /** Cache directory or file; default node_modules/.cache/ws-mock-audit under cwd. */
   cacheLocation?: string;
+  /** Contents to use instead of the files' own (the codemod checks its output before writing). */
+  overlay?: Map<string, string>;
 }
 
 export interface ScanStats {
@@ -90,12 +92,13 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     discovery = discoverFiles(paths, cwd, config, includeTests);
   }
   const timings = { discover: clock.lap(), read: 0, facts: 0, link: 0, rules: 0 };
+  if (options.overlay) reader = withOverlay(reader, options.overlay);
   const errors: FileError[] = [...discovery.errors];
   const warnings: string[] = [];
   const texts = new Map<string, string>();
   const prefilterOn = options.prefilter !== false;
   const prefilter = prefilterOn ? createPrefilter(config.facts) : () => true;
-  const useCache = Boolean(options.cache) && !options.staged && !options.typeAware;
+  const useCache = Boolean(options.cache) && !options.staged && !options.typeAware && !options.overlay;
   const cache = useCache ? openCache(path.resolve(cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION), cacheKey(config, prefilterOn)) : undefined;
   const jobs = Math.max(1, options.typeAware ? 1 : (options.jobs ?? availableParallelism()));
   const stats = { prefiltered: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0, workers: 0 };
@@ -249,6 +252,16 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     config,
     sources,
     warnings,
+  };
+}
+
+function withOverlay(reader: SourceReader, overlay: Map<string, string>): SourceReader {
+  return {
+    read: (file, maxFileSize) => {
+      const text = overlay.get(file);
+      return text === undefined ? reader.read(file, maxFileSize) : { ok: true, text: text.replace(/^\uFEFF/, '') };
+    },
+    exists: (file) => overlay.has(file) || reader.exists(file),
   };
 }
 

@@ -92,6 +92,32 @@ export async function run(argv: string[], io: CliIO = defaultIO()): Promise<numb
   );
 
   program
+    .command('fix')
+    .description('rewrite fakes to WebSocketContext + WebSocket-scoped factories (the codemod)')
+    .argument('[paths...]', 'files and directories (default: the current directory)')
+    .option('--dry-run', 'print a unified diff and write nothing')
+    .option('--flagged', 'phase 3a: keep the legacy call behind isWebSocketSupervisorV3Enabled(...)')
+    .option('--remove-legacy', 'phase 3c: keep the new branch of flagged code, delete the flag check and the legacy branch')
+    .option('--allow-dirty', 'rewrite files that have uncommitted changes')
+    .option('-c, --config <file>', 'use this config file')
+    .option('--include-tests', 'also rewrite test files')
+    .addHelpText('after', '\nExit status: 0 everything fixable was rewritten, 1 something is left for manual review (listed), 2 bad usage or config.\n')
+    .action(async (paths: string[], flags: FixFlags) => {
+      exitCode = await runFix(paths, flags, io);
+    });
+
+  program
+    .command('plan', { hidden: true })
+    .description('print where the codemod would act in one file, as JSON (used by the jscodeshift transform)')
+    .argument('<file>')
+    .action(async (file: string) => {
+      const { planFromFindings } = await import('../codemod/plan.js');
+      const result = await scan({ paths: [file], cwd: io.cwd, includeTests: true, jobs: 1 });
+      const { runtimeImport, facts } = result.config;
+      io.stdout(`${JSON.stringify({ plan: planFromFindings(result.findings), settings: { runtimeImport, factories: facts.factories, requestTypes: facts.requestTypes } })}\n`);
+    });
+
+  program
     .command('rules')
     .description('list the rules')
     .action(() => {
@@ -206,6 +232,44 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
   if (counted.errors > 0) return 1;
   if (maxWarnings !== undefined && counted.warnings > maxWarnings) return 1;
   return 0;
+}
+
+interface FixFlags {
+  dryRun?: boolean;
+  flagged?: boolean;
+  removeLegacy?: boolean;
+  allowDirty?: boolean;
+  config?: string;
+  includeTests?: boolean;
+}
+
+async function runFix(paths: string[], flags: FixFlags, io: CliIO): Promise<number> {
+  if (flags.flagged && flags.removeLegacy) throw new UsageError('--flagged and --remove-legacy are different phases; use one at a time.');
+  const { fix } = await import('../codemod/fix.js');
+  const result = await fix({
+    paths,
+    cwd: io.cwd,
+    ...(flags.config ? { config: flags.config } : {}),
+    includeTests: flags.includeTests ?? false,
+    dryRun: flags.dryRun ?? false,
+    flagged: flags.flagged ?? false,
+    removeLegacy: flags.removeLegacy ?? false,
+    allowDirty: flags.allowDirty ?? false,
+  });
+  const rel = (file: string): string => path.relative(io.cwd, file) || file;
+  if (flags.dryRun) io.stdout(result.diff);
+  const sites = `${result.applied} site${result.applied === 1 ? '' : 's'}`;
+  const files = `${result.changed.length} file${result.changed.length === 1 ? '' : 's'}`;
+  io.stderr(flags.dryRun ? `ws-mock-audit fix: would rewrite ${sites} in ${files} (dry run: nothing written).\n` : `ws-mock-audit fix: rewrote ${sites} in ${files}.\n`);
+  if (result.manual.length > 0) {
+    io.stderr(`Left for manual review (${result.manual.length}):\n`);
+    for (const item of result.manual) io.stderr(`  ${rel(item.file)}:${item.line}  ${item.reason}\n`);
+  }
+  if (result.errors.length > 0) {
+    io.stderr(`Not processed (${result.errors.length}):\n`);
+    for (const error of result.errors) io.stderr(`  ${rel(error.file)}  ${error.message}\n`);
+  }
+  return result.manual.length > 0 || result.errors.length > 0 ? 1 : 0;
 }
 
 function render(format: Format, report: Report, color: ChalkInstance): string {

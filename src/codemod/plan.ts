@@ -1,0 +1,15 @@
+import type { Finding } from '../types.js';
+import type { FixPlan, RewriteOptions } from './rewrite.js';
+
+/** What the codemod needs to know about one file, from a scan: where to act and with which settings. */
+export interface FilePlan {
+  plan: FixPlan;
+  settings: Pick<RewriteOptions, 'runtimeImport' | 'factories' | 'requestTypes'>;
+}
+
+/** The sites of one file the codemod acts on, from the scanner's findings. */
+export function planFromFindings(findings: Finding[]): FixPlan {
+  const sites = (ruleId: string): { line: number; column: number }[] =>
+    findings.filter((finding) => finding.ruleId === ruleId && finding.fixable).map(({ line, column }) => ({ line, column }));
+  return { factoryCalls: sites('request-scoped-factory'), fakeResponses: sites('fake-response'), flagBranches: sites('legacy-flag-branch') };
+}
