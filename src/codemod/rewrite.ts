@@ -184,7 +184,7 @@ function rewriteFactoryCall(c: SiteContext, site: { line: number; column: number
   if (!counterpart) return `\`${name}\` has no WebSocket-scoped counterpart (set one under \`factories\` in the config)`;
   if (isInsideFlagCheck(call)) return undefined; // the legacy branch of phase 3a: nothing to do
   const args = node.arguments as Node[];
-  if (args.length !== 1 || args[0]?.type === 'SpreadElement') return `\`${name}()\` is called with ${args.length} arguments; only the one-argument form is rewritten`;
+  if (args.length !== 1 || args[0]?.type === 'SpreadElement') return `\`${name}()\` is called with ${args[0]?.type === 'SpreadElement' ? 'spread arguments' : `${args.length} arguments`}; only a call with the fake as its one argument is rewritten`;
 
   const resolved = resolveFake(c, call, args[0] as Node);
   if (typeof resolved === 'string') return resolved;
@@ -403,7 +403,7 @@ function flagTest(node: Node | undefined): 'on' | 'off' | undefined {
 /** `io.use((socket, next) => mw(socket.request, {}, next))` and `io.use(wrap(mw))` → `io.engine.use(mw)`. */
 function rewriteMiddlewareWrapper(c: SiteContext, site: { line: number; column: number }): true | string | undefined {
   const { j, root } = c;
-  const literal = root.find(j.ObjectExpression).filter((path: Path) => at(path.node as Node, site)).paths()[0] as Path | undefined;
+  const literal = root.find(j.Expression).filter((path: Path) => at(path.node as Node, site)).paths()[0] as Path | undefined;
   if (!literal) return 'the fake response is not where the scanner saw it (the file changed?)';
   let call = literal.parent as Path;
   while (call && WRAPPERS.has((call.node as Node).type)) call = call.parent as Path;
@@ -428,8 +428,9 @@ function rewriteMiddlewareWrapper(c: SiteContext, site: { line: number; column: 
   const middleware = unwrap(inner.callee as Node) as Node;
   const useCall = arrow?.parent?.node as Node | undefined;
   if (useCall?.type === 'CallExpression' && calleeName(useCall.callee as Node) === 'use' && (useCall.arguments as Node[])[0] === wrapper) {
-    const receiver = (unwrap(useCall.callee as Node) as Node).object as Node;
-    c.edits.push({ start: useCall.start ?? 0, end: useCall.end ?? 0, text: `${c.text(receiver)}.engine.use(${c.text(middleware)})` });
+    const server = serverOf((unwrap(useCall.callee as Node) as Node).object as Node);
+    if (!server) return 'the middleware is registered on a namespace variable; register it on the server with `io.engine.use(middleware)` by hand';
+    c.edits.push({ start: useCall.start ?? 0, end: useCall.end ?? 0, text: `${c.text(server)}.engine.use(${c.text(middleware)})` });
     return true;
   }
   // `const wrap = (middleware) => (socket, next) => middleware(socket.request, {}, next)`
@@ -446,12 +447,29 @@ function rewriteMiddlewareWrapper(c: SiteContext, site: { line: number; column: 
     const arg = (node.arguments as Node[])[0];
     const callee = unwrap(node.callee as Node);
     if (calleeName(callee) !== 'use' || callee?.type !== 'MemberExpression' || arg?.type !== 'CallExpression' || calleeName(arg.callee as Node) !== wrapName || (arg.arguments as Node[]).length !== 1) return;
-    c.edits.push({ start: node.start ?? 0, end: node.end ?? 0, text: `${c.text(callee.object as Node)}.engine.use(${c.text((arg.arguments as Node[])[0] as Node)})` });
+    const server = serverOf(callee.object as Node);
+    if (!server) return;
+    c.edits.push({ start: node.start ?? 0, end: node.end ?? 0, text: `${c.text(server)}.engine.use(${c.text((arg.arguments as Node[])[0] as Node)})` });
     rewritten++;
   });
   if (rewritten === 0) return `\`${wrapName}\` is not used as \`io.use(${wrapName}(middleware))\` in this file`;
   c.released.add(wrapName);
   return true;
+}
+
+/**
+ * The socket.io server a `use` call is made on: `io`, or `io` for `io.of('/admin')`, since only the
+ * server has an engine (engine middleware runs for every namespace's handshake).
+ */
+function serverOf(receiver: Node): Node | undefined {
+  const inner = unwrap(receiver);
+  if (inner?.type === 'CallExpression' && calleeName(inner.callee as Node) === 'of') {
+    const callee = unwrap(inner.callee as Node);
+    return callee?.type === 'MemberExpression' ? serverOf(callee.object as Node) : undefined;
+  }
+  if (inner?.type === 'Identifier' && !/^(nsp|namespace)/i.test(inner.name as string)) return inner;
+  if (inner?.type === 'MemberExpression' && (inner.object as Node).type === 'ThisExpression') return inner;
+  return undefined;
 }
 
 // --- phase 3c -----------------------------------------------------------------------------------
@@ -471,7 +489,7 @@ function removeLegacyBranch(c: SiteContext, site: { line: number; column: number
   if (!state) return 'the flag is read through a variable or an environment comparison; remove the branch by hand';
   const keep = (state === 'on' ? node.consequent : node.alternate) as Node | null;
   if (node.type === 'ConditionalExpression') {
-    c.edits.push({ start: node.start ?? 0, end: node.end ?? 0, text: keep ? c.text(keep) : 'undefined' });
+    c.edits.push({ ...withoutParentheses(c.source, node, keep), text: keep ? c.text(keep) : 'undefined' });
     return true;
   }
   const range = statementRange(source, node);
@@ -484,9 +502,8 @@ function removeLegacyBranch(c: SiteContext, site: { line: number; column: number
     return true;
   }
   const statements = keep.body as Node[];
-  const declares = statements.some((statement) => statement.type === 'VariableDeclaration' || statement.type === 'FunctionDeclaration' || statement.type === 'ClassDeclaration');
   const parent = owner.parent?.node as Node | undefined;
-  if (declares || !parent || !Array.isArray(parent.body) || statements.length === 0 || range.start === node.start) {
+  if (!parent || !Array.isArray(parent.body) || statements.length === 0 || range.start === node.start || liftingWouldClash(c, parent, node, statements)) {
     c.edits.push({ start: node.start ?? 0, end: node.end ?? 0, text: c.text(keep) });
     return true;
   }
@@ -504,6 +521,40 @@ function removeLegacyBranch(c: SiteContext, site: { line: number; column: number
     .join('\n');
   c.edits.push({ ...range, text: dedented });
   return true;
+}
+
+/** A parenthesised conditional collapses to its kept branch; the parentheses go too when that branch is a simple expression. */
+function withoutParentheses(source: string, node: Node, keep: Node | null): { start: number; end: number } {
+  const extra = node.extra as { parenthesized?: boolean; parenStart?: number } | undefined;
+  const simple = keep && /^(CallExpression|Identifier|MemberExpression|StringLiteral|NumericLiteral|AwaitExpression|NewExpression)$/.test(keep.type);
+  if (!extra?.parenthesized || extra.parenStart === undefined || !simple) return { start: node.start ?? 0, end: node.end ?? 0 };
+  const close = source.indexOf(')', node.end ?? 0);
+  return close >= 0 && /^\s*$/.test(source.slice(node.end ?? 0, close)) ? { start: extra.parenStart, end: close + 1 } : { start: node.start ?? 0, end: node.end ?? 0 };
+}
+
+/** Lifting `{ const x = ... }` out of an `if` is safe only if no name it declares is declared or used elsewhere in the enclosing block. */
+function liftingWouldClash(c: SiteContext, parent: Node, ifStatement: Node, statements: Node[]): boolean {
+  const declared = new Set<string>();
+  for (const statement of statements) {
+    if (statement.type === 'VariableDeclaration') {
+      for (const declarator of statement.declarations as Node[]) {
+        const id = declarator.id as Node;
+        if (id.type !== 'Identifier') return true;
+        declared.add(id.name as string);
+      }
+    } else if ((statement.type === 'FunctionDeclaration' || statement.type === 'ClassDeclaration') && statement.id) {
+      declared.add((statement.id as Node).name as string);
+    }
+  }
+  if (declared.size === 0) return false;
+  const outside = (node: Node): boolean => (node.end ?? 0) <= (ifStatement.start ?? 0) || (node.start ?? 0) >= (ifStatement.end ?? 0);
+  let clash = false;
+  c.j(parent as never)
+    .find(c.j.Identifier)
+    .forEach((path: Path) => {
+      if (declared.has((path.node as Node).name as string) && outside(path.node as Node)) clash = true;
+    });
+  return clash;
 }
 
 /** After the legacy branch is gone, fakes that only it used are dead: remove their declarations. */

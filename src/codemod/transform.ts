@@ -20,7 +20,7 @@ function planFor(file: string): FilePlan {
 
 /**
  * The jscodeshift transform: `jscodeshift -t node_modules/ws-mock-audit/dist/codemod/transform.cjs
- * --parser=ts src/` (options: --flagged, --remove-legacy, --runtime-import=<module>).
+ * --parser=ts src/` (options: --flagged=true, --remove-legacy=true, --runtime-import=<module>).
  * `ws-mock-audit fix` runs the same rewrite in-process with the plan from its own scan.
  * Returns the new source, or undefined when nothing changed; refusals go to `api.report`.
  */
@@ -28,12 +28,17 @@ export default function transform(file: FileInfo, api: API, options: Options): s
   const { plan, settings } = planFor(path.resolve(file.path));
   const result = rewrite(api.jscodeshift, file.source, plan, {
     ...settings,
-    flagged: Boolean(options.flagged),
-    removeLegacy: Boolean(options.removeLegacy ?? options['remove-legacy']),
+    flagged: isOn(options.flagged),
+    removeLegacy: isOn(options.removeLegacy ?? options['remove-legacy']),
     runtimeImport: String(options.runtimeImport ?? options['runtime-import'] ?? settings.runtimeImport),
   });
   for (const refusal of result.refused) api.report(`${file.path}:${refusal.line}: left unchanged: ${refusal.reason}`);
   return result.output;
+}
+
+/** jscodeshift passes `--flagged=true` as the string "true" (and a bare `--flagged` as true). */
+function isOn(value: unknown): boolean {
+  return value === true || value === 'true' || value === '1';
 }
 
 /** jscodeshift's default parser for this transform when --parser is not given. */
