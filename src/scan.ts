@@ -4,11 +4,12 @@ import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { loadConfig, type Config } from './discover/config.js';
 import { discoverFiles, discoverStaged, isSourceFile, projectRoot, toPosix } from './discover/files.js';
-import { DEFAULT_CACHE_LOCATION, openCache } from './discover/cache.js';
+import { DEFAULT_CACHE_LOCATION, openCache, type CachedResult, type FactsCache } from './discover/cache.js';
 import { openGitIndex, workTreeReader, type SourceReader } from './discover/source.js';
-import type { Extracted } from './facts/pool.js';
+import type { Extracted, FactsPool } from './facts/pool.js';
 import type { TypeOracle } from './facts/type-oracle.js';
 import { packageVersion } from './package-info.js';
+import { compareText as cmp } from './compare.js';
 import { describeError } from './errors.js';
 import { createPrefilter, isMinified } from './prefilter/index.js';
 import type { RuleFinding } from './rule.js';
@@ -68,6 +69,12 @@ export interface ScanResult {
 }
 
 type FactsModule = typeof import('./facts/index.js');
+
+/**
+ * Below this many files, worker threads (each loads the parser, ~0.3 s) cost more than they save:
+ * measured with `npm run bench` on 2 cores.
+ */
+const POOL_MIN_FILES = 2_000;
 type Graph = ReturnType<typeof import('./link/index.js').link>;
 
 interface RawFinding extends RuleFinding {
@@ -99,9 +106,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const prefilterOn = options.prefilter !== false;
   const prefilter = prefilterOn ? createPrefilter(config.facts) : () => true;
   const useCache = Boolean(options.cache) && !options.staged && !options.typeAware && !options.overlay;
-  const cache = useCache ? openCache(path.resolve(cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION), cacheKey(config, prefilterOn)) : undefined;
+  const cache = useCache ? openCache(path.resolve(cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION), cacheKey(config, prefilterOn), cwd) : undefined;
   const jobs = Math.max(1, options.typeAware ? 1 : (options.jobs ?? availableParallelism()));
-  const stats = { prefiltered: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0, workers: 0 };
+  const stats = { prefiltered: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0 };
 
   /** Reads a file once (reporting a per-file error), keeping its text. */
   const readText = (file: string): string | undefined => {
@@ -116,13 +123,29 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     return read.text;
   };
 
-  const cachedFacts: FileFacts[] = [];
+  // Large scans start workers at the first file that needs parsing: they load the parser and parse
+  // while this thread goes on reading and prefiltering (--jobs n: this thread and n - 1 workers).
+  // A warm run where everything comes from the cache starts none.
+  const poolModule = jobs > 1 && !options.typeAware && discovery.inputs.length >= POOL_MIN_FILES ? await import('./facts/pool.js') : undefined;
+  let pool: FactsPool | undefined;
+  const pending: Promise<Extracted[]>[] = [];
+  let batch: { file: string; text: string }[] = [];
+  const flush = (): void => {
+    if (pool && batch.length > 0) pending.push(pool.submit(batch));
+    batch = [];
+  };
+
+  /** Files whose facts come from the cache; read from it only if linking has to run. */
+  const cachedFactFiles: string[] = [];
   const candidates: { file: string; text: string }[] = [];
+  /** Content hash of every input this run saw, for the whole-result cache. */
+  const inputHashes = new Map<string, string>();
   for (const { file } of discovery.inputs) {
     const hit = cache?.lookup(file, () => readText(file));
     if (hit) {
+      inputHashes.set(file, hit.entry.hash);
       stats.fromCache++;
-      if (hit.entry.facts) cachedFacts.push(hit.entry.facts);
+      if (hit.entry.hasFacts) cachedFactFiles.push(file);
       else stats.prefiltered++;
       continue;
     }
@@ -132,12 +155,18 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     if (minified) stats.minified++;
     if (minified || !prefilter(text)) {
       stats.prefiltered++;
-      cache?.store(file, text, null);
+      if (cache) inputHashes.set(file, cache.store(file, text, null));
       texts.delete(file);
       continue;
     }
     candidates.push({ file, text });
+    if (poolModule) {
+      pool ??= poolModule.startPool(jobs - 1, config.facts);
+      batch.push({ file, text });
+      if (batch.length >= 16) flush();
+    }
   }
+  flush();
   timings.read = clock.lap();
 
   // The parser and everything behind it load only when some file has to be parsed.
@@ -149,37 +178,58 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     if (options.typeAware) oracle = await typeOracleFor(candidates, cwd, paths[0] ?? '.', options.tsconfig, config);
     return factsModule;
   };
-  const parseAll = async (items: { file: string; text: string }[]): Promise<FileFacts[]> => {
+  const parseAll = async (items: { file: string; text: string }[], submitted?: Promise<Extracted[]>[]): Promise<FileFacts[]> => {
     if (items.length === 0) return [];
-    const facts = await parser();
-    const { extractInParallel } = await import('./facts/pool.js');
-    const inProcess = (file: string, text: string): Extracted => {
-      try {
-        return { facts: facts.extractFacts(file, text, config.facts, oracle) };
-      } catch (error) {
-        return { error: describeError(error) };
-      }
-    };
-    const { results, workers } = await extractInParallel(items, config.facts, oracle ? 1 : jobs, inProcess);
+    let results: Extracted[];
+    if (pool) {
+      results = (await Promise.all(submitted ?? [pool.submit(items)])).flat();
+    } else {
+      const facts = await parser();
+      results = items.map(({ file, text }) => {
+        try {
+          return { facts: facts.extractFacts(file, text, config.facts, oracle) };
+        } catch (error) {
+          return { error: describeError(error) };
+        }
+      });
+    }
     stats.parsed += items.length;
-    stats.workers = Math.max(stats.workers, workers);
     return results.flatMap((result, index) => {
       const item = items[index] as { file: string; text: string };
       if ('error' in result) {
         errors.push({ file: item.file, message: `internal error while analysing: ${result.error}` });
         return [];
       }
-      cache?.store(item.file, item.text, result.facts);
+      if (cache) inputHashes.set(item.file, cache.store(item.file, item.text, result.facts));
       return [result.facts];
     });
   };
 
-  const all = [...cachedFacts, ...(await parseAll(candidates))];
+  const fresh = await parseAll(candidates, pending);
   timings.facts = clock.lap();
 
   let findings: Finding[] = [];
   let suppressed = 0;
-  if (all.length > 0) {
+  const reusable = cache && stats.fromCache === discovery.inputs.length ? reusableResult(cache, inputHashes, () => readText) : undefined;
+  const all: FileFacts[] = [];
+  if (!reusable) {
+    // Facts the index promises but the facts file lacks (lost, stale) are analysed again.
+    const missing: { file: string; text: string }[] = [];
+    for (const file of cachedFactFiles) {
+      const cached = cache?.facts(file);
+      if (cached) all.push(cached);
+      else {
+        const text = readText(file);
+        if (text !== undefined) missing.push({ file, text });
+      }
+    }
+    all.push(...fresh, ...(await parseAll(missing)));
+  }
+  if (reusable) {
+    findings = reusable.findings;
+    suppressed = reusable.suppressed;
+    errors.push(...reusable.errors);
+  } else if (all.length > 0) {
     const { link } = await import('./link/index.js');
     // Files the prefilter skipped take part when a parsed file imports them. Link is pure and
     // cheap, so it runs again with the newly needed files until nothing more is needed.
@@ -191,10 +241,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         if (!isSourceFile(file)) return undefined;
         const known = extra.get(file);
         if (known !== undefined) return known ?? undefined;
-        const hit = cache?.lookup(file, () => readText(file));
-        if (hit?.entry.facts) {
-          extra.set(file, hit.entry.facts);
-          return hit.entry.facts;
+        const cached = cache?.lookup(file, () => readText(file))?.entry.hasFacts ? cache.facts(file) : undefined;
+        if (cached) {
+          extra.set(file, cached);
+          return cached;
         }
         needed.add(file);
         return undefined;
@@ -222,7 +272,17 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     const unused = unusedSuppressions(applied.used, graph.files, scanned, config);
     findings = fingerprint([...applied.kept, ...unused], projectRoot(cwd));
     timings.rules = clock.lap();
+    if (cache) {
+      const linked = [...extra.keys()].filter((file) => extra.get(file));
+      for (const file of linked) {
+        const hit = cache.lookup(file, () => readText(file));
+        if (hit) inputHashes.set(file, hit.entry.hash);
+      }
+      const syntaxErrors = errors.filter((error) => error.message.startsWith('syntax error'));
+      cache.setResult({ key: resultKey(inputHashes), linked, findings, suppressed, errors: syntaxErrors });
+    }
   }
+  await pool?.close();
   if (cache) {
     cache.save();
     warnings.push(...cache.warnings);
@@ -245,7 +305,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       filesFromCache: stats.fromCache,
       filesLinkedLazily: stats.lazily,
       jobs,
-      workers: stats.workers,
+      workers: pool?.workers ?? 0,
       timings,
     },
     durationMs: Math.round(clock.total()),
@@ -263,6 +323,26 @@ function withOverlay(reader: SourceReader, overlay: Map<string, string>): Source
     },
     exists: (file) => overlay.has(file) || reader.exists(file),
   };
+}
+
+/** One hash over every input's content hash (scanned and linked files): equal keys, equal results. */
+function resultKey(hashes: Map<string, string>): string {
+  const hash = createHash('sha256');
+  for (const file of [...hashes.keys()].sort()) hash.update(`${file}\0${hashes.get(file)}\n`);
+  return hash.digest('base64url');
+}
+
+/** The last run's result, when no scanned file and no file it linked to has changed since. */
+function reusableResult(cache: FactsCache, inputHashes: Map<string, string>, reader: () => (file: string) => string | undefined): CachedResult | undefined {
+  const previous = cache.result;
+  if (!previous) return undefined;
+  const hashes = new Map(inputHashes);
+  for (const file of previous.linked) {
+    const hit = cache.lookup(file, () => reader()(file));
+    if (!hit) return undefined;
+    hashes.set(file, hit.entry.hash);
+  }
+  return resultKey(hashes) === previous.key ? previous : undefined;
 }
 
 /** Any change to the tool or to what facts depend on invalidates the cache. */
@@ -399,6 +479,3 @@ function fingerprint(findings: RawFinding[], root: string): Finding[] {
   return result;
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
@@ -13,11 +13,16 @@ const speed = suite('prefilter, workers, cache, lazy start');
 speed('--jobs: worker threads give the same findings as one job', async () => {
   const corpus = mkdtempSync(path.join(tmpdir(), 'wma-jobs-'));
   try {
+    // Workers start only for scans of 2,000 files or more: the fixtures three times, plus ordinary code.
     for (const copy of ['a', 'b', 'c']) cpSync(path.join(ROOT, 'fixtures'), path.join(corpus, copy), { recursive: true });
+    for (let i = 0; i < 2_000; i++) {
+      mkdirSync(path.join(corpus, 'lib', `m${i % 40}`), { recursive: true });
+      writeFileSync(path.join(corpus, 'lib', `m${i % 40}`, `util${i}.ts`), `export const value${i} = (n: number): number => n * ${i};\n`);
+    }
     const single = await scan({ paths: [corpus], cwd: corpus, jobs: 1 });
-    const parallel = await scan({ paths: [corpus], cwd: corpus, jobs: 2 });
+    const parallel = await scan({ paths: [corpus], cwd: corpus, jobs: 3 });
     assert.is(single.stats.workers, 0);
-    assert.is(parallel.stats.workers, 2, 'two worker threads really ran');
+    assert.is(parallel.stats.workers, 2, 'two worker threads really ran (--jobs 3: this thread and two workers)');
     assert.ok(single.findings.length > 150);
     assert.equal(keys(parallel), keys(single));
     assert.equal(parallel.errors, single.errors);
@@ -37,6 +42,13 @@ speed('--cache: a warm run parses nothing; editing a helper in another file chan
     assert.is(warm.stats.filesParsed, 0);
     assert.is(warm.stats.filesFromCache, warm.stats.filesDiscovered);
     assert.equal(keys(warm), keys(cold));
+    assert.is(warm.stats.timings.link, 0, 'nothing changed: the whole result is reused');
+
+    // Losing the facts file (but not the index) makes the scan analyse those files again.
+    rmSync(path.join(location, 'index.facts.json'));
+    writeFileSync(path.join(dir, 'server.ts'), `${'// touched\n'}${readFileSync(path.join(dir, 'server.ts'), 'utf8')}`);
+    const recovered = await scan({ paths: [dir], cwd: dir, cache: true, cacheLocation: location });
+    assert.is(recovered.findings.length, cold.findings.length);
 
     // The helper stops faking: the finding in the handler file (unchanged, cached) disappears.
     const helper = path.join(dir, 'lib', 'fake-request.ts');

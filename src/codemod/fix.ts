@@ -3,7 +3,8 @@ import { chmodSync, lstatSync, readFileSync, realpathSync, renameSync, statSync,
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import jscodeshift from 'jscodeshift';
-import { toPosix } from '../discover/files.js';
+import { compareText } from '../compare.js';
+import { projectRoot, toPosix } from '../discover/files.js';
 import { UsageError, describeError } from '../errors.js';
 import { scan, type ScanOptions } from '../scan.js';
 import type { Finding } from '../types.js';
@@ -51,8 +52,8 @@ export async function fix(options: FixOptions): Promise<FixResult> {
     if (acting.includes(finding.ruleId) && finding.fixable) byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), finding]);
   }
   const errors = scanned.errors.filter((error) => byFile.has(error.file) || /syntax error/.test(error.message)).map((error) => ({ ...error }));
-  const root = projectRootOf(cwd);
-  if (!options.dryRun && !options.allowDirty) assertClean([...byFile.keys()], cwd);
+  const root = projectRoot(cwd);
+  if (!options.dryRun && !options.allowDirty) assertClean([...byFile.keys()], root);
 
   const changed: string[] = [];
   const outputs = new Map<string, string>();
@@ -82,7 +83,7 @@ export async function fix(options: FixOptions): Promise<FixResult> {
     diff += createTwoFilesPatch(`a/${relative}`, `b/${relative}`, outcome.before, outcome.after, undefined, undefined, { context: 3 });
   }
   manual.push(...(await remaining(options, cwd, outputs, manual)));
-  manual.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+  manual.sort((a, b) => compareText(a.file, b.file) || a.line - b.line);
   return { changed, applied, manual, errors, diff };
 }
 
@@ -164,29 +165,16 @@ function writeAtomically(file: string, text: string): void {
 }
 
 /** Refuses to touch files with uncommitted changes: the codemod's diff must be reviewable on its own. */
-function assertClean(files: string[], cwd: string): void {
-  if (files.length === 0) return;
-  let top: string;
-  try {
-    top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return; // not a git work tree: nothing to protect against
-  }
-  const status = execFileSync('git', ['status', '--porcelain', '-z', '--', ...files.map((file) => path.relative(top, file))], { cwd: top, encoding: 'utf8' });
+function assertClean(files: string[], root: string): void {
+  // projectRoot() is the enclosing git work tree, or the working directory when there is none.
+  if (files.length === 0 || statSync(path.join(root, '.git'), { throwIfNoEntry: false }) === undefined) return;
+  const status = execFileSync('git', ['status', '--porcelain', '-z', '--', ...files.map((file) => path.relative(root, file))], { cwd: root, encoding: 'utf8' });
   const dirty = status.split('\0').filter(Boolean).map((entry) => entry.slice(3));
   if (dirty.length > 0) {
     throw new UsageError(
       `Refusing to rewrite files with uncommitted changes: ${dirty.join(', ')}.`,
       'Commit or stash them first, so the codemod\'s changes can be reviewed on their own, or pass --allow-dirty.',
     );
-  }
-}
-
-function projectRootOf(cwd: string): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return cwd;
   }
 }
 

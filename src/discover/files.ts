@@ -4,6 +4,7 @@ import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { UsageError } from '../errors.js';
 import type { FileError } from '../types.js';
+import { compareText } from '../compare.js';
 import type { Config } from './config.js';
 
 export const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
@@ -38,11 +39,22 @@ export function createInputFilter(cwd: string, config: Config, includeTests: boo
   const isTest = picomatch(config.testPatterns, { dot: true });
   return (file, explicit, root) => {
     if (explicit) return true;
-    const fromBase = toPosix(path.relative(base, file));
-    if (included && !included(fromBase)) return false;
-    if (excluded?.(fromBase)) return false;
-    return includeTests || !isTest(toPosix(path.relative(root, file)));
+    if (included || excluded) {
+      const fromBase = relativePosix(base, file);
+      if (included && !included(fromBase)) return false;
+      if (excluded?.(fromBase)) return false;
+    }
+    return includeTests || !isTest(relativePosix(root, file));
   };
+}
+
+/** `path.relative` + `/` separators, with a fast path for files under `from` (the common case in a walk). */
+function relativePosix(from: string, file: string): string {
+  if (file.length > from.length && file.startsWith(from) && file[from.length] === path.sep) {
+    const rest = file.slice(from.length + 1);
+    return path.sep === '/' ? rest : toPosix(rest);
+  }
+  return toPosix(path.relative(from, file));
 }
 
 /** Lists the files a scan covers: walks directories, honours .gitignore, config globs and test patterns. */
@@ -73,7 +85,7 @@ export function discoverFiles(paths: string[], cwd: string, config: Config, incl
     const layers = gitignoreLayersAbove(absolute);
     walk(absolute, absolute, layers, visited, (file) => accept(file, false, absolute), errors);
   }
-  inputs.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  inputs.sort((a, b) => compareText(a.file, b.file));
   return { inputs, errors };
 }
 
@@ -95,7 +107,7 @@ export function discoverStaged(staged: string[], paths: string[], cwd: string, c
 /** The directory fingerprints are relative to: the enclosing git work tree, else `cwd`. */
 export function projectRoot(cwd: string): string {
   for (let dir = cwd; ; dir = path.dirname(dir)) {
-    if (statIsDir(path.join(dir, '.git'))) return dir;
+    if (pathExists(path.join(dir, '.git'))) return dir;
     if (path.dirname(dir) === dir) return cwd;
   }
 }
@@ -124,7 +136,7 @@ function walk(dir: string, root: string, layers: IgnoreLayer[], visited: Set<str
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    const full = path.join(dir, entry.name);
+    const full = `${dir}${path.sep}${entry.name}`;
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
@@ -149,17 +161,14 @@ function gitignoreLayersAbove(dir: string): IgnoreLayer[] {
   for (let current = path.dirname(dir); ; current = path.dirname(current)) {
     const layer = readGitignore(current);
     if (layer) layers.unshift(layer);
-    if (statIsDir(path.join(current, '.git')) || path.dirname(current) === current) break;
+    if (pathExists(path.join(current, '.git')) || path.dirname(current) === current) break;
   }
   return layers;
 }
 
-function statIsDir(file: string): boolean {
-  try {
-    return statSync(file).isDirectory() || statSync(file).isFile();
-  } catch {
-    return false;
-  }
+/** A file or directory is there (`.git` is either, in work trees and worktrees). */
+function pathExists(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false }) !== undefined;
 }
 
 function readGitignore(dir: string): IgnoreLayer | undefined {
@@ -174,7 +183,7 @@ function readGitignore(dir: string): IgnoreLayer | undefined {
 
 function isIgnored(layers: IgnoreLayer[], file: string, isDir: boolean): boolean {
   for (const layer of layers) {
-    const relative = toPosix(path.relative(layer.dir, file));
+    const relative = relativePosix(layer.dir, file);
     if (!relative || relative.startsWith('..')) continue;
     if (layer.rules.ignores(isDir ? `${relative}/` : relative)) return true;
   }
@@ -182,7 +191,7 @@ function isIgnored(layers: IgnoreLayer[], file: string, isDir: boolean): boolean
 }
 
 export function toPosix(file: string): string {
-  return file.split(path.sep).join('/');
+  return path.sep === '/' ? file : file.split(path.sep).join('/');
 }
 
 function code(error: unknown): string {

@@ -24,6 +24,11 @@ export function readSource(file: string, maxFileSize: number): ReadResult {
   return decodeSource(bytes);
 }
 
+/** A regular file is there (following symbolic links). */
+export function isFile(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
 export function decodeSource(bytes: Uint8Array): ReadResult {
   if (bytes.subarray(0, 8000).includes(0)) return { ok: false, message: 'skipped: binary content (NUL bytes), not a source file' };
   try {

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { decodeSource, formatBytes, readSource, type ReadResult } from './read.js';
+import { decodeSource, formatBytes, isFile, readSource, type ReadResult } from './read.js';
 import { toPosix } from './files.js';
 
 /** Where file contents come from: the work tree, or the git index for `--staged`. */
@@ -13,13 +12,7 @@ export interface SourceReader {
 
 export const workTreeReader: SourceReader = {
   read: readSource,
-  exists(file) {
-    try {
-      return existsSync(file) && statSync(file).isFile();
-    } catch {
-      return false;
-    }
-  },
+  exists: isFile,
 };
 
 export interface GitIndex {

@@ -4,51 +4,75 @@ import type { FactsOptions } from './options.js';
 
 export type Extracted = { facts: FileFacts } | { error: string };
 
-/** Below this many files, starting workers (each loads the parser) costs more than it saves. */
-const MIN_FILES_PER_WORKER = 48;
+const BATCH = 16;
 
 /**
- * Extracts facts for many files on `jobs` worker threads, returning results in input order, so the
- * outcome is identical to running in-process; small batches run in-process.
+ * Worker threads that extract facts. Started as soon as files are discovered, they load the parser
+ * while the main thread reads and prefilters, and parse candidates as they are submitted; the main
+ * thread never loads the parser itself. Results come back per submission, in submission order.
  */
-export async function extractInParallel(
-  items: { file: string; text: string }[],
-  options: FactsOptions,
-  jobs: number,
-  inProcess: (file: string, text: string) => Extracted,
-): Promise<{ results: Extracted[]; workers: number }> {
-  const workers = Math.min(jobs, Math.floor(items.length / MIN_FILES_PER_WORKER));
-  if (workers <= 1) return { results: items.map(({ file, text }) => inProcess(file, text)), workers: 0 };
+export interface FactsPool {
+  readonly workers: number;
+  submit(items: { file: string; text: string }[]): Promise<Extracted[]>;
+  close(): Promise<void>;
+}
+
+export function startPool(workers: number, options: FactsOptions): FactsPool {
   const fromSource = import.meta.url.endsWith('.ts');
   // Running from sources (tests under tsx), Node 20 does not pass loader hooks to workers: a
   // bootstrap registers tsx in the worker before importing the TypeScript entry.
   const entry: string | URL = fromSource
     ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((api) => { api.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); });`
     : new URL('./worker.js', import.meta.url);
-  const workerOptions = fromSource ? { eval: true } : {};
-  const results: Extracted[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: workers }, () =>
-      new Promise<void>((resolve, reject) => {
-        const worker = new Worker(entry, workerOptions);
-        const feed = (): void => {
-          if (next >= items.length) {
-            void worker.terminate().then(() => resolve());
-            return;
-          }
-          const index = next++;
-          const item = items[index];
-          worker.postMessage({ index, file: item?.file, text: item?.text, options });
-        };
-        worker.on('message', (message: { index: number } & Extracted) => {
-          results[message.index] = 'facts' in message ? { facts: message.facts } : { error: message.error };
-          feed();
-        });
-        worker.once('error', reject);
-        feed();
-      }),
-    ),
-  );
-  return { results, workers };
+  const threads = Array.from({ length: workers }, () => new Worker(entry, { eval: fromSource, workerData: { options } }));
+  const waiting = new Map<number, (result: Extracted) => void>();
+  const queue: { index: number; file: string; text: string }[] = [];
+  const inFlight = new Map<Worker, number>();
+  let nextIndex = 0;
+  let failure: Error | undefined;
+
+  const pump = (): void => {
+    for (const thread of threads) {
+      while (queue.length > 0 && (inFlight.get(thread) ?? 0) < 2) {
+        thread.postMessage({ items: queue.splice(0, BATCH) });
+        inFlight.set(thread, (inFlight.get(thread) ?? 0) + 1);
+      }
+    }
+  };
+  for (const thread of threads) {
+    thread.on('message', (results: ({ index: number } & Extracted)[]) => {
+      inFlight.set(thread, (inFlight.get(thread) ?? 1) - 1);
+      for (const result of results) {
+        const resolve = waiting.get(result.index);
+        waiting.delete(result.index);
+        resolve?.('facts' in result ? { facts: result.facts } : { error: result.error });
+      }
+      pump();
+    });
+    thread.once('error', (error) => {
+      failure = error;
+      for (const [, resolve] of waiting) resolve({ error: `worker failed: ${error.message}` });
+      waiting.clear();
+    });
+  }
+
+  return {
+    workers,
+    submit(items) {
+      if (failure) return Promise.resolve(items.map(() => ({ error: `worker failed: ${failure?.message}` })));
+      const promises = items.map(
+        (item) =>
+          new Promise<Extracted>((resolve) => {
+            const index = nextIndex++;
+            waiting.set(index, resolve);
+            queue.push({ index, ...item });
+          }),
+      );
+      pump();
+      return Promise.all(promises);
+    },
+    async close() {
+      await Promise.all(threads.map((thread) => thread.terminate()));
+    },
+  };
 }

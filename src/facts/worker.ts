@@ -1,19 +1,21 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { describeError } from '../errors.js';
 import { extractFacts } from './index.js';
 import type { FactsOptions } from './options.js';
 
-interface Job {
-  index: number;
-  file: string;
-  text: string;
-  options: FactsOptions;
+interface Batch {
+  items: { index: number; file: string; text: string }[];
 }
 
-parentPort?.on('message', (job: Job) => {
-  try {
-    parentPort?.postMessage({ index: job.index, facts: extractFacts(job.file, job.text, job.options) });
-  } catch (error) {
-    parentPort?.postMessage({ index: job.index, error: describeError(error) });
-  }
+const options = (workerData as { options: FactsOptions }).options;
+
+parentPort?.on('message', ({ items }: Batch) => {
+  const results = items.map(({ index, file, text }) => {
+    try {
+      return { index, facts: extractFacts(file, text, options) };
+    } catch (error) {
+      return { index, error: describeError(error) };
+    }
+  });
+  parentPort?.postMessage(results);
 });

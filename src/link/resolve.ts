@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { isFile } from '../discover/read.js';
 import path from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 
@@ -15,13 +16,7 @@ const CONDITIONS = ['source', 'development', 'types', 'import', 'module', 'requi
 
 export type FileExists = (file: string) => boolean;
 
-export function defaultFileExists(file: string): boolean {
-  try {
-    return existsSync(file) && statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
+export const defaultFileExists: FileExists = isFile;
 
 /** A file, with the extensions and `index` files Node and TypeScript would try. */
 function resolveFile(base: string, exists: FileExists): string | undefined {

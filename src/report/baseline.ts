@@ -1,5 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { compareText as cmp } from '../compare.js';
 import { UsageError } from '../errors.js';
 import type { Finding } from '../types.js';
 
@@ -73,8 +74,4 @@ function snippetAt(source: string | undefined, finding: Finding): string {
   const line = source?.split(/\r?\n/)[finding.line - 1] ?? '';
   const text = line.slice(finding.column - 1, finding.endLine === finding.line ? finding.endColumn - 1 : undefined).trim();
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
