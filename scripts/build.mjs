@@ -2,7 +2,7 @@
 // the codemod as one CommonJS file that `jscodeshift -t` loads (jscodeshift requires transforms).
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,10 +17,6 @@ execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.runtime-cjs
 const cjs = path.join(dist, 'runtime-cjs');
 renameSync(path.join(cjs, 'index.js'), path.join(cjs, 'index.cjs'));
 renameSync(path.join(cjs, 'index.d.ts'), path.join(cjs, 'index.d.cts'));
-if (existsSync(path.join(cjs, 'index.cjs'))) {
-  const text = readFileSync(path.join(cjs, 'index.cjs'), 'utf8');
-  writeFileSync(path.join(cjs, 'index.cjs'), text);
-}
 await build({
   entryPoints: [path.join(root, 'src', 'codemod', 'transform.ts')],
   outfile: path.join(dist, 'codemod', 'transform.cjs'),

@@ -114,7 +114,7 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
     const key = `${facts.file}:${name}`;
     if (seen.has(key)) return undefined;
     seen.add(key);
-    const direct = facts.exports.find((entry) => entry.name === name && !(entry.name === '*'));
+    const direct = name === '*' ? undefined : facts.exports.find((entry) => entry.name === name);
     if (direct) return exportedThing(facts, direct, seen);
     for (const star of facts.exports.filter((entry) => entry.name === '*' && entry.from)) {
       const target = star.from && resolveImport(facts.file, star.from.source);
