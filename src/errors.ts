@@ -1,5 +1,7 @@
 /**
- * Every failure the tool knows about is one of these. Each maps to an exit code and carries a hint;
+ * Every failure that stops a command is one of these. (A file that cannot be analysed does not
+ * stop a scan: it is reported as a `FileError` entry and the scan goes on.)
+ * Each maps to an exit code and carries a hint;
  * the CLI prints `message`, then `hint`, and returns `exitCode`.
  */
 export abstract class AuditError extends Error {
@@ -29,17 +31,6 @@ export class ConfigError extends AuditError {
   }
 }
 
-/** One input file that cannot be analysed. The scan reports it and goes on. */
-export class InputError extends AuditError {
-  readonly exitCode = 2;
-  constructor(
-    readonly file: string,
-    message: string,
-    hint?: string,
-  ) {
-    super(message, hint);
-  }
-}
 
 /** A bug in ws-mock-audit itself. */
 export class InternalError extends AuditError {

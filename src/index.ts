@@ -6,5 +6,5 @@ export type { Rule, RuleMeta, RuleFinding } from './rule.js';
 export { formatJson } from './report/json.js';
 export { formatStylish } from './report/stylish.js';
 export type { Report } from './report/model.js';
-export { AuditError, ConfigError, InputError, InternalError, UsageError } from './errors.js';
+export { AuditError, ConfigError, InternalError, UsageError } from './errors.js';
 export type { Finding, FileError, FileFacts, Severity, Loc, RelatedLocation } from './types.js';

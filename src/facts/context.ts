@@ -89,10 +89,6 @@ export function scopeAt(a: Analysis, node: ts.Node): Scope {
   return (fn && a.scopes.scopeOfFn.get(fn)) ?? a.scopes.module;
 }
 
-export function fnIdAt(a: Analysis, node: ts.Node): number {
-  const fn = enclosingFunction(node);
-  return fn ? (a.scopes.fnIds.get(fn) ?? -1) : -1;
-}
 
 export function bindingOf(a: Analysis, id: ts.Identifier): Binding | undefined {
   return a.scopes.refOf.get(id) ?? lookup(scopeAt(a, id), id.text);
@@ -362,10 +358,5 @@ export function makeOrigin(
   return { positional: false, ...fields, loc: locOf(a, node), snippet: snippetOf(a, node) };
 }
 
-/** Function bodies are where roles come from: the binding behind an expression, if any. */
-export function receiverBinding(a: Analysis, expr: ts.Expression): Binding | undefined {
-  const inner = unwrap(expr);
-  return ts.isIdentifier(inner) ? bindingOf(a, inner) : undefined;
-}
 
 export type { Binding, Role, ValueRef };

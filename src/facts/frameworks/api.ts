@@ -235,43 +235,31 @@ export interface RegisterOptions {
   params?: (Role | 'genuine' | undefined)[];
 }
 
-/** Records a registration and gives the handler's parameters their roles. Returns true if anything new was learnt. */
-export function register(a: Analysis, options: RegisterOptions): boolean {
+/** Records a registration and gives the handler's parameters their roles. */
+export function register(a: Analysis, options: RegisterOptions): void {
   const found = isFunctionLike(options.handler)
     ? [{ target: { t: 'fn' as const, fn: a.scopes.fnIds.get(options.handler) ?? -1 }, node: options.handler as ts.Node }]
     : handlerTargets(a, options.handler as ts.Expression);
-  let learnt = false;
   for (const { target, node } of found) {
     if (target.t === 'fn' && target.fn < 0) continue;
     const loc = locOf(a, options.at);
     const key = `${JSON.stringify(target)}@${loc.line}:${loc.column}`;
-    if (!a.registrations.has(key)) {
-      a.registrations.set(key, { framework: options.framework, event: options.event, handler: target, loc, key });
-      learnt = true;
-    }
-    if (node && isFunctionLike(node) && options.params) learnt = assignParamRoles(a, node, options.params) || learnt;
+    if (!a.registrations.has(key)) a.registrations.set(key, { framework: options.framework, event: options.event, handler: target, loc, key });
+    if (node && isFunctionLike(node) && options.params) assignParamRoles(a, node, options.params);
   }
-  return learnt;
 }
 
-function assignParamRoles(a: Analysis, fn: ts.FunctionLikeDeclaration, roles: (Role | 'genuine' | undefined)[]): boolean {
+function assignParamRoles(a: Analysis, fn: ts.FunctionLikeDeclaration, roles: (Role | 'genuine' | undefined)[]): void {
   const scope = a.scopes.scopeOfFn.get(fn);
-  if (!scope) return false;
-  let learnt = false;
+  if (!scope) return;
   roles.forEach((role, index) => {
     const param = fn.parameters[index];
     if (!role || !param || !ts.isIdentifier(param.name)) return;
     const binding = scope.bindings.get(param.name.text);
     if (!binding) return;
-    if (role === 'genuine') {
-      learnt = learnt || !binding.genuine;
-      binding.genuine = true;
-    } else if (!binding.role) {
-      binding.role = role;
-      learnt = true;
-    }
+    if (role === 'genuine') binding.genuine = true;
+    else binding.role ??= role;
   });
-  return learnt;
 }
 
 /** Decorator names on a node (`WebSocketGateway` for `@WebSocketGateway(80)`). */
