@@ -210,9 +210,13 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
 
   let findings: Finding[] = [];
   let suppressed = 0;
-  const reusable = cache && stats.fromCache === discovery.inputs.length ? reusableResult(cache, inputHashes, () => readText) : undefined;
-  const all: FileFacts[] = [];
-  if (!reusable) {
+  const reusable = cache && stats.fromCache === discovery.inputs.length ? reusableResult(cache, inputHashes, readText) : undefined;
+  const all: FileFacts[] = [...fresh];
+  if (reusable) {
+    findings = reusable.findings;
+    suppressed = reusable.suppressed;
+    errors.push(...reusable.errors);
+  } else {
     // Facts the index promises but the facts file lacks (lost, stale) are analysed again.
     const missing: { file: string; text: string }[] = [];
     for (const file of cachedFactFiles) {
@@ -223,13 +227,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         if (text !== undefined) missing.push({ file, text });
       }
     }
-    all.push(...fresh, ...(await parseAll(missing)));
+    all.push(...(await parseAll(missing)));
   }
-  if (reusable) {
-    findings = reusable.findings;
-    suppressed = reusable.suppressed;
-    errors.push(...reusable.errors);
-  } else if (all.length > 0) {
+  if (!reusable && all.length > 0) {
     const { link } = await import('./link/index.js');
     // Files the prefilter skipped take part when a parsed file imports them. Link is pure and
     // cheap, so it runs again with the newly needed files until nothing more is needed.
@@ -256,14 +256,16 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         if (text === undefined) extra.set(file, null);
         return text === undefined ? [] : [{ file, text }];
       });
-      const parsedNow = await parseAll(items);
+      const parsedNow = new Map((await parseAll(items)).map((facts) => [facts.file, facts]));
       stats.lazily += items.length;
-      items.forEach((item, index) => extra.set(item.file, parsedNow.find((facts) => facts.file === item.file) ?? null));
+      for (const item of items) extra.set(item.file, parsedNow.get(item.file) ?? null);
     }
+    const syntaxErrors: FileError[] = [];
     for (const facts of graph.files.values()) {
       const syntax = facts.syntaxErrors[0];
-      if (syntax) errors.push({ file: facts.file, message: `syntax error at ${syntax.loc.line}:${syntax.loc.column}: ${syntax.message} (the rest of the file was still analysed)` });
+      if (syntax) syntaxErrors.push({ file: facts.file, message: `syntax error at ${syntax.loc.line}:${syntax.loc.column}: ${syntax.message} (the rest of the file was still analysed)` });
     }
+    errors.push(...syntaxErrors);
     timings.link = clock.lap();
     const raw = runRules(graph, config);
     const applied = applySuppressions(raw, graph.files);
@@ -278,7 +280,6 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         const hit = cache.lookup(file, () => readText(file));
         if (hit) inputHashes.set(file, hit.entry.hash);
       }
-      const syntaxErrors = errors.filter((error) => error.message.startsWith('syntax error'));
       cache.setResult({ key: resultKey(inputHashes), linked, findings, suppressed, errors: syntaxErrors });
     }
   }
@@ -333,12 +334,12 @@ function resultKey(hashes: Map<string, string>): string {
 }
 
 /** The last run's result, when no scanned file and no file it linked to has changed since. */
-function reusableResult(cache: FactsCache, inputHashes: Map<string, string>, reader: () => (file: string) => string | undefined): CachedResult | undefined {
+function reusableResult(cache: FactsCache, inputHashes: Map<string, string>, readText: (file: string) => string | undefined): CachedResult | undefined {
   const previous = cache.result;
   if (!previous) return undefined;
   const hashes = new Map(inputHashes);
   for (const file of previous.linked) {
-    const hit = cache.lookup(file, () => reader()(file));
+    const hit = cache.lookup(file, () => readText(file));
     if (!hit) return undefined;
     hashes.set(file, hit.entry.hash);
   }

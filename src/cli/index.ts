@@ -72,7 +72,7 @@ export async function run(argv: string[], io: CliIO = defaultIO()): Promise<numb
       .option('--staged', 'scan the content staged in the git index, not the work tree (pre-commit)')
       .option('--type-aware', "use the project's tsconfig and TypeScript's type checker: request types behind aliases and generics, typed parameters, typed sockets (slower)")
       .option('--tsconfig <file>', 'tsconfig for --type-aware (default: the nearest tsconfig.json)')
-      .option('-j, --jobs <n>', 'worker threads for parsing (default: available cores)')
+      .option('-j, --jobs <n>', 'threads for parsing large scans: this one plus n - 1 workers (default: available cores)')
       .option('--cache', 'reuse per-file results of earlier runs for unchanged files')
       .option('--cache-location <path>', 'cache directory or file (default: node_modules/.cache/ws-mock-audit)')
       .option('--max-warnings <n>', 'exit with 1 when there are more than n warnings')
@@ -285,14 +285,21 @@ function render(format: Format, report: Report, color: ChalkInstance): string {
   }
 }
 
+/** Rule metadata for reports; a rule's page is read only when a format (SARIF) asks for it. */
 function ruleDescriptors(): RuleDescriptor[] {
-  return RULES.map((rule) => ({
-    id: rule.meta.id,
-    description: rule.meta.description,
-    defaultSeverity: rule.meta.defaultSeverity,
-    helpUri: `${DOCS_BASE}${rule.meta.id}.md`,
-    helpMarkdown: readFileSync(ruleDocPath(rule.meta.id), 'utf8'),
-  }));
+  return RULES.map((rule) => {
+    let markdown: string | undefined;
+    return {
+      id: rule.meta.id,
+      description: rule.meta.description,
+      defaultSeverity: rule.meta.defaultSeverity,
+      helpUri: `${DOCS_BASE}${rule.meta.id}.md`,
+      get helpMarkdown(): string {
+        markdown ??= readFileSync(ruleDocPath(rule.meta.id), 'utf8');
+        return markdown;
+      },
+    };
+  });
 }
 
 function chalkFor(flags: ScanFlags, io: CliIO): ChalkInstance {
