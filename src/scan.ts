@@ -3,8 +3,8 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { loadConfig, type Config } from './discover/config.js';
-import { discoverFiles, discoverStaged, isSourceFile, projectRoot, toPosix } from './discover/files.js';
-import { DEFAULT_CACHE_LOCATION, openCache, type CachedResult, type FactsCache } from './discover/cache.js';
+import { discoverFiles, discoverStaged, isSourceFile, projectRoot, toPosix, walkStillHolds, type Discovery, type WalkTrace } from './discover/files.js';
+import { DEFAULT_CACHE_LOCATION, openCache } from './discover/cache.js';
 import { openGitIndex, workTreeReader, type SourceReader } from './discover/source.js';
 import type { Extracted, FactsPool } from './facts/pool.js';
 import type { TypeOracle } from './facts/type-oracle.js';
@@ -48,6 +48,8 @@ export interface ScanStats {
   filesParsed: number;
   filesFromCache: number;
   filesLinkedLazily: number;
+  /** The file list came from the cache: no directory the last walk read had changed. */
+  walkFromCache: boolean;
   jobs: number;
   /** Worker threads actually started (0: small batches are parsed in-process). */
   workers: number;
@@ -89,12 +91,24 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   const config = loadConfig(startDir(cwd, paths[0] ?? '.'), options.config, RULES.map((rule) => rule.meta.id));
   const includeTests = options.includeTests ?? false;
+  const prefilterOn = options.prefilter !== false;
+  const useCache = Boolean(options.cache) && !options.staged && !options.typeAware && !options.overlay;
+  const cache = useCache ? openCache(path.resolve(cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION), cacheKey(config, prefilterOn), commonDir(paths.map((given) => startDir(cwd, given)))) : undefined;
   let reader: SourceReader = workTreeReader;
-  let discovery;
+  let discovery: Discovery;
+  let walkReplayed = false;
   if (options.staged) {
     const index = openGitIndex(cwd);
     reader = index.reader;
     discovery = discoverStaged(index.staged, paths, cwd, config, includeTests);
+  } else if (cache) {
+    // A warm run skips the walk when no directory it read has changed since.
+    const key = walkKey(paths, cwd, config, includeTests);
+    const replayed = cache.discovery(key, walkStillHolds);
+    walkReplayed = replayed !== undefined;
+    const trace: WalkTrace = { watched: new Map(), exact: true };
+    discovery = replayed ? { inputs: replayed, errors: [] } : discoverFiles(paths, cwd, config, includeTests, trace);
+    cache.recordDiscovery(key, discovery.inputs, replayed ? undefined : trace);
   } else {
     discovery = discoverFiles(paths, cwd, config, includeTests);
   }
@@ -103,10 +117,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const errors: FileError[] = [...discovery.errors];
   const warnings: string[] = [];
   const texts = new Map<string, string>();
-  const prefilterOn = options.prefilter !== false;
   const prefilter = prefilterOn ? createPrefilter(config.facts) : () => true;
-  const useCache = Boolean(options.cache) && !options.staged && !options.typeAware && !options.overlay;
-  const cache = useCache ? openCache(path.resolve(cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION), cacheKey(config, prefilterOn), cwd) : undefined;
   const jobs = Math.max(1, options.typeAware ? 1 : (options.jobs ?? availableParallelism()));
   const stats = { prefiltered: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0 };
 
@@ -138,14 +149,12 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   /** Files whose facts come from the cache; read from it only if linking has to run. */
   const cachedFactFiles: string[] = [];
   const candidates: { file: string; text: string }[] = [];
-  /** Content hash of every input this run saw, for the whole-result cache. */
-  const inputHashes = new Map<string, string>();
-  for (const { file } of discovery.inputs) {
-    const hit = cache?.lookup(file, () => readText(file));
+  const hits = cache?.lookupAll(discovery.inputs, readText);
+  for (const [k, { file }] of discovery.inputs.entries()) {
+    const hit = hits?.[k];
     if (hit) {
-      inputHashes.set(file, hit.entry.hash);
       stats.fromCache++;
-      if (hit.entry.hasFacts) cachedFactFiles.push(file);
+      if (hit.hasFacts) cachedFactFiles.push(file);
       else stats.prefiltered++;
       continue;
     }
@@ -155,7 +164,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     if (minified) stats.minified++;
     if (minified || !prefilter(text)) {
       stats.prefiltered++;
-      if (cache) inputHashes.set(file, cache.store(file, text, null));
+      cache?.store(file, text, null);
       texts.delete(file);
       continue;
     }
@@ -200,36 +209,13 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         errors.push({ file: item.file, message: `internal error while analysing: ${result.error}` });
         return [];
       }
-      if (cache) inputHashes.set(item.file, cache.store(item.file, item.text, result.facts));
+      cache?.store(item.file, item.text, result.facts);
       return [result.facts];
     });
   };
 
-  const fresh = await parseAll(candidates, pending);
-  timings.facts = clock.lap();
-
-  let findings: Finding[] = [];
-  let suppressed = 0;
-  const reusable = cache && stats.fromCache === discovery.inputs.length ? reusableResult(cache, inputHashes, readText) : undefined;
-  const all: FileFacts[] = [...fresh];
-  if (reusable) {
-    findings = reusable.findings;
-    suppressed = reusable.suppressed;
-    errors.push(...reusable.errors);
-  } else {
-    // Facts the index promises but the facts file lacks (lost, stale) are analysed again.
-    const missing: { file: string; text: string }[] = [];
-    for (const file of cachedFactFiles) {
-      const cached = cache?.facts(file);
-      if (cached) all.push(cached);
-      else {
-        const text = readText(file);
-        if (text !== undefined) missing.push({ file, text });
-      }
-    }
-    all.push(...(await parseAll(missing)));
-  }
-  if (!reusable && all.length > 0) {
+  /** Links the facts (loading imported files the prefilter skipped) and runs the rules. */
+  const analyse = async (all: FileFacts[]): Promise<{ findings: Finding[]; suppressed: number; syntaxErrors: FileError[]; linked: string[] }> => {
     const { link } = await import('./link/index.js');
     // Files the prefilter skipped take part when a parsed file imports them. Link is pure and
     // cheap, so it runs again with the newly needed files until nothing more is needed.
@@ -241,7 +227,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         if (!isSourceFile(file)) return undefined;
         const known = extra.get(file);
         if (known !== undefined) return known ?? undefined;
-        const cached = cache?.lookup(file, () => readText(file))?.entry.hasFacts ? cache.facts(file) : undefined;
+        const cached = cache?.lookup(file, () => readText(file))?.hasFacts ? cache.facts(file) : undefined;
         if (cached) {
           extra.set(file, cached);
           return cached;
@@ -265,23 +251,44 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       const syntax = facts.syntaxErrors[0];
       if (syntax) syntaxErrors.push({ file: facts.file, message: `syntax error at ${syntax.loc.line}:${syntax.loc.column}: ${syntax.message} (the rest of the file was still analysed)` });
     }
-    errors.push(...syntaxErrors);
     timings.link = clock.lap();
     const raw = runRules(graph, config);
     const applied = applySuppressions(raw, graph.files);
-    suppressed = applied.suppressed;
     const scanned = new Set(discovery.inputs.map((input) => input.file));
     const unused = unusedSuppressions(applied.used, graph.files, scanned, config);
-    findings = fingerprint([...applied.kept, ...unused], projectRoot(cwd));
+    const result = { findings: fingerprint([...applied.kept, ...unused], projectRoot(cwd)), suppressed: applied.suppressed, syntaxErrors, linked: [...extra.keys()].filter((file) => extra.get(file)) };
     timings.rules = clock.lap();
-    if (cache) {
-      const linked = [...extra.keys()].filter((file) => extra.get(file));
-      for (const file of linked) {
-        const hit = cache.lookup(file, () => readText(file));
-        if (hit) inputHashes.set(file, hit.entry.hash);
+    return result;
+  };
+
+  const fresh = await parseAll(candidates, pending);
+  timings.facts = clock.lap();
+
+  let findings: Finding[] = [];
+  let suppressed = 0;
+  const reusable = cache && stats.fromCache === discovery.inputs.length ? cache.reusableResult(readText) : undefined;
+  const all: FileFacts[] = [...fresh];
+  if (reusable) {
+    findings = reusable.findings;
+    suppressed = reusable.suppressed;
+    errors.push(...reusable.errors);
+  } else {
+    // Facts the index promises but the facts file lacks (lost, stale) are analysed again.
+    const missing: { file: string; text: string }[] = [];
+    for (const file of cachedFactFiles) {
+      const cached = cache?.facts(file);
+      if (cached) all.push(cached);
+      else {
+        const text = readText(file);
+        if (text !== undefined) missing.push({ file, text });
       }
-      cache.setResult({ key: resultKey(inputHashes), linked, findings, suppressed, errors: syntaxErrors });
     }
+    all.push(...(await parseAll(missing)));
+    const outcome = all.length > 0 ? await analyse(all) : { findings: [], suppressed: 0, syntaxErrors: [], linked: [] };
+    findings = outcome.findings;
+    suppressed = outcome.suppressed;
+    errors.push(...outcome.syntaxErrors);
+    cache?.setResult({ findings, suppressed, errors: outcome.syntaxErrors }, outcome.linked);
   }
   await pool?.close();
   if (cache) {
@@ -305,6 +312,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       filesParsed: stats.parsed,
       filesFromCache: stats.fromCache,
       filesLinkedLazily: stats.lazily,
+      walkFromCache: walkReplayed,
       jobs,
       workers: pool?.workers ?? 0,
       timings,
@@ -326,24 +334,21 @@ function withOverlay(reader: SourceReader, overlay: Map<string, string>): Source
   };
 }
 
-/** One hash over every input's content hash (scanned and linked files): equal keys, equal results. */
-function resultKey(hashes: Map<string, string>): string {
-  const hash = createHash('sha256');
-  for (const file of [...hashes.keys()].sort()) hash.update(`${file}\0${hashes.get(file)}\n`);
-  return hash.digest('base64url');
+/** The deepest directory that holds all of these (cached paths are stored relative to it). */
+function commonDir(dirs: string[]): string {
+  let common = dirs[0] ?? path.parse(process.cwd()).root;
+  for (const dir of dirs.slice(1)) {
+    while (dir !== common && !dir.startsWith(common.endsWith(path.sep) ? common : `${common}${path.sep}`) && path.dirname(common) !== common) {
+      common = path.dirname(common);
+    }
+  }
+  return common;
 }
 
-/** The last run's result, when no scanned file and no file it linked to has changed since. */
-function reusableResult(cache: FactsCache, inputHashes: Map<string, string>, readText: (file: string) => string | undefined): CachedResult | undefined {
-  const previous = cache.result;
-  if (!previous) return undefined;
-  const hashes = new Map(inputHashes);
-  for (const file of previous.linked) {
-    const hit = cache.lookup(file, () => readText(file));
-    if (!hit) return undefined;
-    hashes.set(file, hit.entry.hash);
-  }
-  return resultKey(hashes) === previous.key ? previous : undefined;
+/** What a walk's outcome depends on besides the file system: the paths and the filters. */
+function walkKey(paths: string[], cwd: string, config: Config, includeTests: boolean): string {
+  const base = config.file ? path.dirname(config.file) : cwd;
+  return JSON.stringify([paths.map((given) => path.resolve(cwd, given)), base, config.include, config.exclude, config.testPatterns, includeTests]);
 }
 
 /** Any change to the tool or to what facts depend on invalidates the cache. */

@@ -223,7 +223,7 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
     const { stats } = result;
     const { timings } = stats;
     io.stderr(
-      `ws-mock-audit: ${stats.filesDiscovered} files discovered, ${stats.filesPrefiltered} skipped by the prefilter (${stats.filesMinified} minified), ` +
+      `ws-mock-audit: ${stats.filesDiscovered} files discovered${stats.walkFromCache ? ' (directories unchanged: list from cache)' : ''}, ${stats.filesPrefiltered} skipped by the prefilter (${stats.filesMinified} minified), ` +
         `${stats.filesParsed} parsed (${stats.filesLinkedLazily} loaded for linking), ${stats.filesFromCache} from cache, ${stats.workers} worker thread${stats.workers === 1 ? '' : 's'} (--jobs ${stats.jobs})\n` +
         `ws-mock-audit: discover ${timings.discover} ms, read+prefilter ${timings.read} ms, facts ${timings.facts} ms, link ${timings.link} ms, rules ${timings.rules} ms, ` +
         `total ${result.durationMs} ms, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`,

@@ -57,8 +57,33 @@ function relativePosix(from: string, file: string): string {
   return toPosix(path.relative(from, file));
 }
 
+/**
+ * What a walk read, so a later run can tell from stats alone that it would list the same files:
+ * the mtime of every directory walked and .gitignore read, and above the root, whether each
+ * .gitignore and .git is there. Not `exact` when the listing depends on more than that (symbolic
+ * links, whose targets can change elsewhere; unreadable directories; files named directly).
+ */
+export interface WalkTrace {
+  /** Path → mtime, or ABSENT / PRESENT where only existence matters. */
+  watched: Map<string, number>;
+  exact: boolean;
+}
+
+export const ABSENT = -1;
+export const PRESENT = -2;
+
+/** Whether every path a walk watched is as it was: then the walk would list the same files. */
+export function walkStillHolds(watched: Iterable<[string, number]>): boolean {
+  for (const [file, expected] of watched) {
+    const stats = statSync(file, { throwIfNoEntry: false });
+    const now = stats === undefined ? ABSENT : expected === PRESENT ? PRESENT : stats.mtimeMs;
+    if (now !== expected) return false;
+  }
+  return true;
+}
+
 /** Lists the files a scan covers: walks directories, honours .gitignore, config globs and test patterns. */
-export function discoverFiles(paths: string[], cwd: string, config: Config, includeTests: boolean): Discovery {
+export function discoverFiles(paths: string[], cwd: string, config: Config, includeTests: boolean, trace?: WalkTrace): Discovery {
   const inputs: Input[] = [];
   const errors: FileError[] = [];
   const seen = new Set<string>();
@@ -78,13 +103,21 @@ export function discoverFiles(paths: string[], cwd: string, config: Config, incl
       throw new UsageError(`No such file or directory: ${given}`, 'Check the paths given to ws-mock-audit.');
     }
     if (stats.isFile()) {
+      if (trace) trace.exact = false;
       accept(absolute, true, path.dirname(absolute));
       continue;
     }
-    const visited = new Set<string>();
-    const layers = gitignoreLayersAbove(absolute);
-    walk(absolute, absolute, layers, visited, (file) => accept(file, false, absolute), errors);
+    let real: string;
+    try {
+      real = realpathSync(absolute);
+    } catch (error) {
+      errors.push({ file: absolute, message: `cannot resolve directory (${code(error)})` });
+      continue;
+    }
+    const layers = gitignoreLayersAbove(absolute, trace);
+    walk({ dir: absolute, real, layers, visited: new Set(), onFile: (file) => accept(file, false, absolute), errors, trace });
   }
+  if (trace && errors.length > 0) trace.exact = false;
   inputs.sort((a, b) => compareText(a.file, b.file));
   return { inputs, errors };
 }
@@ -112,21 +145,26 @@ export function projectRoot(cwd: string): string {
   }
 }
 
-function walk(dir: string, root: string, layers: IgnoreLayer[], visited: Set<string>, onFile: (file: string) => void, errors: FileError[]): void {
-  let real: string;
-  try {
-    real = realpathSync(dir);
-  } catch (error) {
-    errors.push({ file: dir, message: `cannot resolve directory (${code(error)})` });
-    return;
-  }
+interface Walk {
+  dir: string;
+  /** The directory's real path, for loop detection: derived from the parent's unless reached through a link. */
+  real: string;
+  layers: IgnoreLayer[];
+  visited: Set<string>;
+  onFile: (file: string) => void;
+  errors: FileError[];
+  trace: WalkTrace | undefined;
+}
+
+function walk(state: Walk): void {
+  const { dir, real, visited, errors, trace } = state;
   if (visited.has(real)) {
     errors.push({ file: dir, message: `skipped: symbolic link loop (already visited ${real})` });
     return;
   }
   visited.add(real);
-  const own = readGitignore(dir);
-  const active = own ? [...layers, own] : layers;
+  // The mtime is taken before the listing: a change in between shows as a different mtime next time.
+  if (trace) watch(trace, dir);
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -134,12 +172,16 @@ function walk(dir: string, root: string, layers: IgnoreLayer[], visited: Set<str
     errors.push({ file: dir, message: `cannot read directory (${code(error)})` });
     return;
   }
+  const own = entries.some((entry) => entry.name === '.gitignore') ? readGitignore(dir, trace) : undefined;
+  const layers = own ? [...state.layers, own] : state.layers;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = `${dir}${path.sep}${entry.name}`;
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
-    if (entry.isSymbolicLink()) {
+    const link = entry.isSymbolicLink();
+    if (link) {
+      if (trace) trace.exact = false;
       try {
         const target = statSync(full);
         isDir = target.isDirectory();
@@ -150,18 +192,42 @@ function walk(dir: string, root: string, layers: IgnoreLayer[], visited: Set<str
       }
     }
     if (isDir && ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
-    if (isIgnored(active, full, isDir)) continue;
-    if (isDir) walk(full, root, active, visited, onFile, errors);
-    else if (isFile && isSourceFile(entry.name)) onFile(full);
+    if (isIgnored(layers, full, isDir)) continue;
+    if (isDir) {
+      let childReal = `${real}${path.sep}${entry.name}`;
+      if (link) {
+        try {
+          childReal = realpathSync(full);
+        } catch (error) {
+          errors.push({ file: full, message: `cannot resolve directory (${code(error)})` });
+          continue;
+        }
+      }
+      walk({ ...state, dir: full, real: childReal, layers });
+    } else if (isFile && isSourceFile(entry.name)) state.onFile(full);
   }
 }
 
-function gitignoreLayersAbove(dir: string): IgnoreLayer[] {
+function watch(trace: WalkTrace, file: string): void {
+  const mtime = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+  if (mtime === undefined) trace.exact = false;
+  else trace.watched.set(file, mtime);
+}
+
+/**
+ * The .gitignore layers from the directories above the walk's root, up to the enclosing git work
+ * tree. Those directories' own mtimes change with unrelated files (think /tmp), so a trace watches
+ * only their .gitignore (its mtime, or that there is none) and whether .git is there.
+ */
+function gitignoreLayersAbove(dir: string, trace: WalkTrace | undefined): IgnoreLayer[] {
   const layers: IgnoreLayer[] = [];
   for (let current = path.dirname(dir); ; current = path.dirname(current)) {
-    const layer = readGitignore(current);
+    const layer = readGitignore(current, trace);
     if (layer) layers.unshift(layer);
-    if (pathExists(path.join(current, '.git')) || path.dirname(current) === current) break;
+    else trace?.watched.set(path.join(current, '.gitignore'), ABSENT);
+    const isTop = pathExists(path.join(current, '.git'));
+    trace?.watched.set(path.join(current, '.git'), isTop ? PRESENT : ABSENT);
+    if (isTop || path.dirname(current) === current) break;
   }
   return layers;
 }
@@ -171,10 +237,13 @@ function pathExists(file: string): boolean {
   return statSync(file, { throwIfNoEntry: false }) !== undefined;
 }
 
-function readGitignore(dir: string): IgnoreLayer | undefined {
+function readGitignore(dir: string, trace: WalkTrace | undefined): IgnoreLayer | undefined {
+  const file = path.join(dir, '.gitignore');
   let text: string;
   try {
-    text = readFileSync(path.join(dir, '.gitignore'), 'utf8');
+    const mtime = statSync(file).mtimeMs;
+    text = readFileSync(file, 'utf8');
+    trace?.watched.set(file, mtime);
   } catch {
     return undefined;
   }

@@ -1,0 +1,176 @@
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { scan, type ScanResult } from '../src/scan.js';
+
+// The cache trusts a stat only when it is older than the run (by a 2 s margin for coarse file
+// system clocks): these tests date files and directories back, as they are in a real checkout.
+const cache = suite('--cache: directory snapshot, racy stats, pruning');
+
+const handler = (name: string): string => `import { WebSocketServer } from 'ws';
+import { get_request_scoped_supervisor } from './supervisor';
+
+const wss = new WebSocketServer({ port: 8080 });
+wss.on('connection', (socket) => {
+  socket.on('message', async () => {
+    const ${name} = { headers: {}, url: '/ws' } as unknown as Request;
+    await get_request_scoped_supervisor(${name});
+  });
+});
+`;
+
+interface Project {
+  outer: string;
+  root: string;
+  location: string;
+  run(): Promise<ScanResult>;
+  write(file: string, text: string): string;
+  /** Dates every file and directory back by `secondsAgo` (distinct values tell edits apart). */
+  age(secondsAgo: number): void;
+  index(): { files: string[]; walk?: unknown };
+}
+
+function project(): Project {
+  const outer = mkdtempSync(path.join(tmpdir(), 'wma-cache-'));
+  const root = path.join(outer, 'app');
+  const location = path.join(outer, 'cache');
+  mkdirSync(path.join(root, 'src', 'ws'), { recursive: true });
+  const write = (file: string, text: string): string => {
+    const full = path.join(root, file);
+    mkdirSync(path.dirname(full), { recursive: true });
+    writeFileSync(full, text);
+    return full;
+  };
+  write('src/ws/chat.ts', handler('chatRequest'));
+  write('src/supervisor.ts', 'export function get_request_scoped_supervisor(request: Request) { return request; }\n');
+  write('src/util.ts', 'export const add = (a: number, b: number): number => a + b;\n');
+  const age = (secondsAgo: number): void => {
+    const when = new Date(Date.now() - secondsAgo * 1000);
+    const visit = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) visit(full);
+        utimesSync(full, when, when);
+      }
+      utimesSync(dir, when, when);
+    };
+    visit(outer);
+  };
+  return {
+    outer,
+    root,
+    location,
+    run: () => scan({ paths: [root], cwd: root, cache: true, cacheLocation: location }),
+    write,
+    age,
+    index: () => JSON.parse(readFileSync(path.join(location, 'index.json'), 'utf8')),
+  };
+}
+
+/** The fake-request findings (the handler also calls a request-scoped factory, a second finding). */
+const names = (result: ScanResult): string[] =>
+  result.findings.filter((finding) => finding.ruleId === 'fake-request').map((finding) => `${finding.ruleId}@${path.basename(finding.file)}:${finding.line}`);
+
+cache('unchanged directories: the file list comes from the cache; a new file in one of them is found', async () => {
+  const p = project();
+  try {
+    p.age(600);
+    const cold = await p.run();
+    assert.is(cold.stats.walkFromCache, false);
+    assert.equal(names(cold), ['fake-request@chat.ts:7']);
+    const warm = await p.run();
+    assert.ok(warm.stats.walkFromCache, 'no directory changed: no walk');
+    assert.is(warm.stats.filesParsed, 0);
+    assert.equal(names(warm), names(cold));
+
+    p.write('src/ws/admin.ts', handler('adminRequest'));
+    p.age(300);
+    const added = await p.run();
+    assert.is(added.stats.walkFromCache, false, 'src/ws changed: walked again');
+    assert.equal(names(added), ['fake-request@admin.ts:7', 'fake-request@chat.ts:7']);
+    assert.ok((await p.run()).stats.walkFromCache);
+
+    unlinkSync(path.join(p.root, 'src', 'ws', 'chat.ts'));
+    p.age(200);
+    const removed = await p.run();
+    assert.equal(names(removed), ['fake-request@admin.ts:7'], 'the last result is not reused for another set of files');
+    assert.not.ok(p.index().files.some((file) => file.endsWith('chat.ts')), 'a deleted file leaves the cache index');
+  } finally {
+    rmSync(p.outer, { recursive: true, force: true });
+  }
+});
+
+cache('an edited .gitignore, or a new one above the scanned directory, changes the file list', async () => {
+  const p = project();
+  try {
+    p.write('.gitignore', 'dist/\n');
+    p.age(600);
+    await p.run();
+    assert.ok((await p.run()).stats.walkFromCache);
+
+    // Edited in place: the directory's mtime stays, the .gitignore's own changes.
+    writeFileSync(path.join(p.root, '.gitignore'), 'dist/\nsrc/ws/\n');
+    p.age(500);
+    const inside = await p.run();
+    assert.is(inside.stats.walkFromCache, false);
+    assert.equal(names(inside), []);
+
+    writeFileSync(path.join(p.root, '.gitignore'), 'dist/\n');
+    p.age(400);
+    assert.equal(names(await p.run()), ['fake-request@chat.ts:7']);
+    assert.ok((await p.run()).stats.walkFromCache);
+    // Above the root, where directory mtimes are not watched (think /tmp): the .gitignore itself is.
+    writeFileSync(path.join(p.outer, '.gitignore'), 'app/src/ws/\n');
+    p.age(300);
+    const above = await p.run();
+    assert.is(above.stats.walkFromCache, false);
+    assert.equal(names(above), []);
+  } finally {
+    rmSync(p.outer, { recursive: true, force: true });
+  }
+});
+
+cache('a file rewritten within the same second (same size, same mtime) is still seen to change', async () => {
+  const p = project();
+  try {
+    p.age(600);
+    await p.run();
+    // Rewrite a file now, scan at once (its stat is "racy": as new as the run), then rewrite it
+    // again with content of the same length and put its mtime back: size and mtime cannot tell.
+    const chat = path.join(p.root, 'src', 'ws', 'chat.ts');
+    writeFileSync(chat, handler('chatRequest'));
+    const now = Math.floor(Date.now() / 1000); // whole seconds: set back exactly below
+    utimesSync(chat, now, now);
+    const first = await p.run();
+    assert.equal(names(first), ['fake-request@chat.ts:7']);
+    const original = handler('chatRequest');
+    const honest = original.replace("{ headers: {}, url: '/ws' } as unknown as Request", 'String(socket)');
+    writeFileSync(chat, `${honest}//${'.'.repeat(original.length - honest.length - 3)}\n`);
+    assert.is(statSync(chat).size, Buffer.byteLength(original), 'same size');
+    utimesSync(chat, now, now);
+    assert.is(statSync(chat).mtimeMs, now * 1000, 'same mtime');
+    const second = await p.run();
+    assert.equal(names(second), [], 'the racy entry was checked by content');
+  } finally {
+    rmSync(p.outer, { recursive: true, force: true });
+  }
+});
+
+cache('directories changed around the time of the run are not trusted for the next one', async () => {
+  const p = project();
+  try {
+    await p.run();
+    const next = await p.run();
+    assert.is(next.stats.walkFromCache, false, 'the project was just written: walk again');
+    assert.is(next.stats.filesParsed, 0, 'file contents are still reused (checked by hash)');
+    p.age(600);
+    await p.run();
+    assert.ok((await p.run()).stats.walkFromCache);
+  } finally {
+    rmSync(p.outer, { recursive: true, force: true });
+  }
+});
+
+cache.run();
