@@ -84,7 +84,7 @@ speed('lazy start: --help, rules and a scan without WebSocket code never load th
   const dir = mkdtempSync(path.join(tmpdir(), 'wma-lazy-'));
   writeFileSync(path.join(dir, 'math.ts'), 'export const add = (a: number, b: number) => a + b;\n');
   const script = `
-    const { run } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'src', 'cli', 'index.js'))});
+    const { run } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'cli', 'main.js'))});
     const io = { stdout() {}, stderr() {}, cwd: ${JSON.stringify(dir)}, isTTY: false, env: {} };
     const codes = [await run(['--help'], io), await run(['rules'], io), await run(['.'], io)];
     const { createRequire } = await import('node:module');
