@@ -64,8 +64,8 @@ export interface ScanResult {
   stats: ScanStats;
   durationMs: number;
   config: Config;
-  /** Source text of files that have findings, for code frames and baselines. */
-  sources: Map<string, string>;
+  /** Source text of a file, read on demand (code frames, baselines) from where the scan read it. */
+  source(file: string): string | undefined;
   /** Problems that affect no single file (an unusable cache). */
   warnings: string[];
 }
@@ -296,11 +296,16 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     warnings.push(...cache.warnings);
   }
 
-  const sources = new Map<string, string>();
-  for (const finding of findings) {
-    const text = texts.get(finding.file) ?? readText(finding.file);
-    if (text !== undefined) sources.set(finding.file, text);
-  }
+  // Texts already read stay for the files that have findings; others are read when asked for.
+  const withFindings = new Set(findings.map((finding) => finding.file));
+  for (const file of texts.keys()) if (!withFindings.has(file)) texts.delete(file);
+  const source = (file: string): string | undefined => {
+    const known = texts.get(file);
+    if (known !== undefined) return known;
+    const read = reader.read(file, config.maxFileSize);
+    if (read.ok) texts.set(file, read.text);
+    return read.ok ? read.text : undefined;
+  };
   return {
     findings,
     errors: errors.sort((a, b) => cmp(a.file, b.file)),
@@ -319,7 +324,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     },
     durationMs: Math.round(clock.total()),
     config,
-    sources,
+    source,
     warnings,
   };
 }

@@ -177,7 +177,7 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
       findings: result.findings,
       errors: result.errors,
       summary: { filesScanned: result.stats.filesDiscovered, filesParsed: result.stats.filesParsed, errors: 0, warnings: 0, infos: 0, suppressed: result.suppressed, baselined: 0, durationMs: result.durationMs },
-      sources: result.sources,
+      source: result.source,
     },
     io.cwd,
   );
@@ -187,7 +187,7 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
   const baselinePath = flags.baseline ? path.resolve(io.cwd, flags.baseline) : result.config.baseline;
   if (flags.updateBaseline) {
     const target = baselinePath ?? path.resolve(io.cwd, DEFAULT_BASELINE);
-    writeBaseline(target, buildBaseline(findings, relative.sources));
+    writeBaseline(target, buildBaseline(findings, relative.source));
     io.stderr(`ws-mock-audit: wrote ${findings.length} finding${findings.length === 1 ? '' : 's'} to ${path.relative(io.cwd, target) || target}\n`);
     baselined = findings.length;
     findings = [];

@@ -194,7 +194,7 @@ function walk(state: Walk): void {
     if (isDir && ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
     if (isIgnored(layers, full, isDir)) continue;
     if (isDir) {
-      let childReal = `${real}${path.sep}${entry.name}`;
+      let childReal = real.endsWith(path.sep) ? `${real}${entry.name}` : `${real}${path.sep}${entry.name}`;
       if (link) {
         try {
           childReal = realpathSync(full);

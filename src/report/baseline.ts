@@ -52,12 +52,12 @@ export function applyBaseline(findings: Finding[], baseline: Baseline): Baseline
 }
 
 /** Sorted by file, rule and fingerprint, one entry per line-friendly object: small, stable diffs. */
-export function buildBaseline(findings: Finding[], sources: Map<string, string>): Baseline {
+export function buildBaseline(findings: Finding[], source: (file: string) => string | undefined): Baseline {
   const entries = findings.map((finding) => ({
     fingerprint: finding.fingerprint,
     ruleId: finding.ruleId,
     file: finding.file,
-    snippet: snippetAt(sources.get(finding.file), finding),
+    snippet: snippetAt(source(finding.file), finding),
   }));
   entries.sort((a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId) || cmp(a.fingerprint, b.fingerprint));
   return { version: 1, tool: 'ws-mock-audit', findings: entries };

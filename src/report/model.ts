@@ -30,8 +30,8 @@ export interface Report {
     baselined: number;
     durationMs: number;
   };
-  /** Source text by (relative) file, for code frames. */
-  sources: Map<string, string>;
+  /** Source text of a file (as the findings name it), read on demand: code frames and baselines need it, other formats never ask. */
+  source(file: string): string | undefined;
 }
 
 /** Rewrites absolute paths to `/`-separated paths relative to `cwd`, as the JSON contract requires. */
@@ -45,7 +45,7 @@ export function relativeReport(report: Report, cwd: string): Report {
       related: finding.related.map((related) => ({ ...related, file: rel(related.file) })),
     })),
     errors: report.errors.map((error) => ({ ...error, file: rel(error.file) })),
-    sources: new Map([...report.sources].map(([file, text]) => [rel(file), text])),
+    source: (file) => report.source(path.resolve(cwd, file)),
   };
 }
 

@@ -18,7 +18,7 @@ export function formatStylish(report: Report, color: ChalkInstance): string {
       const severity = finding.severity === 'error' ? color.red('error') : finding.severity === 'warning' ? color.yellow('warning') : color.blue('info');
       out.push(`${severity}[${finding.ruleId}]: ${finding.message}`);
       out.push(`  ${color.dim('-->')} ${file}:${finding.line}:${finding.column}${finding.fixable ? color.green('  (fixable)') : ''}`);
-      const source = report.sources.get(file);
+      const source = report.source(file);
       if (source !== undefined) out.push(codeFrame(source, finding, color));
       for (const related of finding.related) {
         out.push(`  ${color.dim('=')} ${color.dim(`${related.file}:${related.line}:${related.column}`)} ${related.message}`);
