@@ -95,7 +95,7 @@ function main(): void {
     const ours = (extra: string[]): Sample => measure(node, [cli, corpus, '--format', 'json', '--output-file', out, ...extra], ROOT);
     const add = (tool: string, sample: Sample): void => {
       rows.push({ size, tool, sample, files });
-      console.log(`  ${tool.padEnd(28)} ${(sample.wallMs / 1000).toFixed(2).padStart(8)} s  ${sample.rssMiB ? `${sample.rssMiB.toFixed(0)} MiB` : ''}`);
+      console.log(`  ${tool.padEnd(34)} ${(sample.wallMs / 1000).toFixed(2).padStart(8)} s  ${sample.rssMiB ? `${sample.rssMiB.toFixed(0)} MiB` : ''}`);
     };
 
     add('ws-mock-audit cold', repeat(RUNS, () => undefined, () => ours([])));
