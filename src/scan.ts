@@ -93,7 +93,13 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const includeTests = options.includeTests ?? false;
   const prefilterOn = options.prefilter !== false;
   const useCache = Boolean(options.cache) && !options.staged && !options.typeAware && !options.overlay;
-  const cache = useCache ? openCache(path.resolve(cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION), cacheKey(config, prefilterOn), commonDir(paths.map((given) => startDir(cwd, given)))) : undefined;
+  // Cached paths are relative to the working directory, or to the scanned paths' common directory
+  // when they lie outside it: runs over different parts of a project share one cache.
+  const scannedDirs = paths.map((given) => startDir(cwd, given));
+  const cacheRoot = scannedDirs.every((dir) => dir === cwd || dir.startsWith(`${cwd}${path.sep}`)) ? cwd : commonDir(scannedDirs);
+  const cache = useCache ? openCache(path.resolve(cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION), cacheKey(config, prefilterOn, cacheRoot), cacheRoot) : undefined;
+  // Besides the files, the result depends on rule settings and on what fingerprints are relative to.
+  const resultKey = cache ? JSON.stringify([projectRoot(cwd), config.rules]) : '';
   let reader: SourceReader = workTreeReader;
   let discovery: Discovery;
   let walkReplayed = false;
@@ -108,7 +114,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     walkReplayed = replayed !== undefined;
     const trace: WalkTrace = { watched: new Map(), exact: true };
     discovery = replayed ? { inputs: replayed, errors: [] } : discoverFiles(paths, cwd, config, includeTests, trace);
-    cache.recordDiscovery(key, discovery.inputs, replayed ? undefined : trace);
+    cache.recordDiscovery(key, discovery.inputs, replayed ? undefined : trace, paths.map((given) => path.resolve(cwd, given)));
   } else {
     discovery = discoverFiles(paths, cwd, config, includeTests);
   }
@@ -266,7 +272,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
 
   let findings: Finding[] = [];
   let suppressed = 0;
-  const reusable = cache && stats.fromCache === discovery.inputs.length ? cache.reusableResult(readText) : undefined;
+  const reusable = cache && stats.fromCache === discovery.inputs.length ? cache.reusableResult(resultKey, readText) : undefined;
   const all: FileFacts[] = [...fresh];
   if (reusable) {
     findings = reusable.findings;
@@ -288,7 +294,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     findings = outcome.findings;
     suppressed = outcome.suppressed;
     errors.push(...outcome.syntaxErrors);
-    cache?.setResult({ findings, suppressed, errors: outcome.syntaxErrors }, outcome.linked);
+    cache?.setResult(resultKey, { findings, suppressed, errors: outcome.syntaxErrors }, outcome.linked);
   }
   await pool?.close();
   if (cache) {
@@ -356,9 +362,12 @@ function walkKey(paths: string[], cwd: string, config: Config, includeTests: boo
   return JSON.stringify([paths.map((given) => path.resolve(cwd, given)), base, config.include, config.exclude, config.testPatterns, includeTests]);
 }
 
-/** Any change to the tool or to what facts depend on invalidates the cache. */
-function cacheKey(config: Config, prefilter: boolean): string {
-  return createHash('sha256').update(JSON.stringify([packageVersion(), config.facts, prefilter, config.maxFileSize])).digest('hex').slice(0, 24);
+/**
+ * Any change to the tool or to what facts depend on invalidates the cache; so does another root
+ * (facts name files by absolute path, so a moved checkout starts afresh).
+ */
+function cacheKey(config: Config, prefilter: boolean, root: string): string {
+  return createHash('sha256').update(JSON.stringify([packageVersion(), config.facts, prefilter, config.maxFileSize, root])).digest('hex').slice(0, 24);
 }
 
 function stopwatch(): { lap(): number; total(): number } {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
@@ -25,7 +25,8 @@ interface Project {
   outer: string;
   root: string;
   location: string;
-  run(): Promise<ScanResult>;
+  /** A cached scan of the project (or of `paths` in it), from its root. */
+  run(paths?: string[]): Promise<ScanResult>;
   write(file: string, text: string): string;
   /** Dates every file and directory back by `secondsAgo` (distinct values tell edits apart). */
   age(secondsAgo: number): void;
@@ -62,7 +63,7 @@ function project(): Project {
     outer,
     root,
     location,
-    run: () => scan({ paths: [root], cwd: root, cache: true, cacheLocation: location }),
+    run: (paths = [root]) => scan({ paths, cwd: root, cache: true, cacheLocation: location }),
     write,
     age,
     index: () => JSON.parse(readFileSync(path.join(location, 'index.json'), 'utf8')),
@@ -168,6 +169,44 @@ cache('directories changed around the time of the run are not trusted for the ne
     p.age(600);
     await p.run();
     assert.ok((await p.run()).stats.walkFromCache);
+  } finally {
+    rmSync(p.outer, { recursive: true, force: true });
+  }
+});
+
+cache('a change of rule settings is not answered with the last result', async () => {
+  const p = project();
+  try {
+    p.age(600);
+    await p.run();
+    assert.equal(names(await p.run()), ['fake-request@chat.ts:7']);
+    p.write('ws-mock-audit.config.json', JSON.stringify({ rules: { 'fake-request': 'off' } }));
+    p.age(300);
+    const off = await p.run();
+    assert.is(off.stats.filesParsed, 0, 'the facts still come from the cache');
+    assert.equal(names(off), []);
+  } finally {
+    rmSync(p.outer, { recursive: true, force: true });
+  }
+});
+
+cache('a scan of a few files (a hook) keeps the cache of the full scan; a moved checkout starts afresh', async () => {
+  const p = project();
+  try {
+    p.age(600);
+    const full = await p.run();
+    const few = await p.run([path.join(p.root, 'src', 'util.ts')]);
+    assert.is(few.stats.filesDiscovered, 1);
+    const again = await p.run();
+    assert.is(again.stats.filesParsed, 0, 'nothing the hook did not see was dropped');
+    assert.equal(names(again), names(full));
+
+    const moved = path.join(p.outer, 'moved');
+    renameSync(p.root, moved);
+    const there = await scan({ paths: [moved], cwd: moved, cache: true, cacheLocation: p.location });
+    assert.ok(there.stats.filesParsed > 0, 'facts name files by absolute path: not reused from another place');
+    assert.ok(there.findings.every((finding) => finding.file.startsWith(moved)));
+    assert.equal(names(there), names(full));
   } finally {
     rmSync(p.outer, { recursive: true, force: true });
   }

@@ -45,8 +45,11 @@ interface IndexFile {
   inputs: number[];
   /** What the last walk read (see WalkTrace): when it all still holds, the inputs are the same. */
   walk?: { key: string; paths: string[]; mtimes: number[] };
-  /** The last run's outcome; `linked` are the files it loaded for linking beyond the inputs. */
-  result?: CachedResult & { linked: number[] };
+  /**
+   * The last run's outcome; `linked` are the files it loaded for linking beyond the inputs, `key`
+   * what else it depends on (rule settings, for one).
+   */
+  result?: CachedResult & { linked: number[]; key: string };
 }
 
 /** An unchanged file: whether it has facts (else the prefilter skipped it). */
@@ -70,14 +73,19 @@ export interface FactsCache {
   store(file: string, text: string, facts: FileFacts | null): void;
   /** The last walk's inputs, when its key is this one and `stillHolds` says nothing it watched has changed. */
   discovery(walkKey: string, stillHolds: (watched: Iterable<[string, number]>) => boolean): Input[] | undefined;
-  /** Remembers this run's inputs, and its walk if mtimes can vouch for it next time; forgets the result if the inputs differ. */
-  recordDiscovery(walkKey: string, inputs: Input[], trace: WalkTrace | undefined): void;
+  /**
+   * Remembers this run's inputs, and its walk if mtimes can vouch for it next time; forgets the
+   * result if the inputs differ. `scope` is what the run covers (the paths it was given): entries
+   * there that the run did not see are gone and dropped on save; entries elsewhere are kept for
+   * other runs (a hook scanning a few files keeps the cache of the full scan).
+   */
+  recordDiscovery(walkKey: string, inputs: Input[], trace: WalkTrace | undefined, scope: string[]): void;
   /**
    * The last run's result, if this run scans the same files, all unchanged (the caller has looked
    * every input up), and the files it linked are unchanged too.
    */
-  reusableResult(readText: (file: string) => string | undefined): CachedResult | undefined;
-  setResult(result: CachedResult, linked: string[]): void;
+  reusableResult(key: string, readText: (file: string) => string | undefined): CachedResult | undefined;
+  setResult(key: string, result: CachedResult, linked: string[]): void;
   save(): void;
   warnings: string[];
 }
@@ -119,10 +127,11 @@ export function openCache(location: string, key: string, root: string): FactsCac
   let lastInputs = index?.inputs ?? [];
   let result = index?.result;
   let replayed: Input[] | undefined;
+  let scopeKeys: string[] = [];
   let dirty = false;
   let factsDirty = false;
 
-  // Paths are stored relative to the root: shorter, and the cache survives a moved checkout.
+  // Paths are stored relative to the root, which keeps the index small.
   const prefix = root.endsWith(path.sep) ? root : `${root}${path.sep}`;
   const keyOf = (file: string): string => (file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(root, file));
   const fileOf = (name: string): string => (name.startsWith('..') || path.isAbsolute(name) ? path.resolve(root, name) : `${prefix}${name}`);
@@ -200,7 +209,8 @@ export function openCache(location: string, key: string, root: string): FactsCac
       replayed = lastInputs.map((i) => ({ file: fileOf(files[i] as string), explicit: false }));
       return replayed;
     },
-    recordDiscovery(walkKey, inputs, trace) {
+    recordDiscovery(walkKey, inputs, trace, scope) {
+      scopeKeys = scope.map(keyOf);
       if (inputs === replayed) {
         for (const i of lastInputs) markSeen(i);
         return;
@@ -214,23 +224,24 @@ export function openCache(location: string, key: string, root: string): FactsCac
       walk = trace?.exact && !recent ? { key: walkKey, paths: [...trace.watched.keys()].map(keyOf), mtimes: [...trace.watched.values()] } : undefined;
       dirty = true;
     },
-    reusableResult(readText) {
-      if (!result) return undefined;
+    reusableResult(key, readText) {
+      if (!result || result.key !== key) return undefined;
       for (const i of result.linked) {
         const file = fileOf(files[i] as string);
         if (!lookupAt(i, file, () => readText(file))) return undefined;
       }
       return result;
     },
-    setResult(next, linked) {
-      result = { ...next, linked: linked.map((file) => slot(keyOf(file))) };
+    setResult(key, next, linked) {
+      result = { ...next, key, linked: linked.map((file) => slot(keyOf(file))) };
       dirty = true;
     },
     save() {
       if (!dirty) return;
       try {
         mkdirSync(dir, { recursive: true });
-        const kept = files.flatMap((_, i) => (isSeen(i) ? [i] : []));
+        const inScope = (name: string): boolean => scopeKeys.some((prefix) => prefix === '' || name === prefix || name.startsWith(`${prefix}${path.sep}`));
+        const kept = files.flatMap((name, i) => (isSeen(i) || !inScope(name) ? [i] : []));
         const renumber = new Map(kept.map((i, j) => [i, j]));
         // A result is only worth keeping with every file it depends on.
         if (result && !result.linked.every((i) => renumber.has(i))) result = undefined;
@@ -294,7 +305,7 @@ function readIndex(indexFile: string, key: string, warnings: string[]): IndexFil
     parsed.facts.length === count &&
     Array.isArray(parsed.inputs) &&
     parsed.inputs.every(inRange) &&
-    (parsed.result === undefined || (Array.isArray(parsed.result.linked) && parsed.result.linked.every(inRange) && Array.isArray(parsed.result.findings))) &&
+    (parsed.result === undefined || (typeof parsed.result.key === 'string' && Array.isArray(parsed.result.linked) && parsed.result.linked.every(inRange) && Array.isArray(parsed.result.findings))) &&
     (parsed.walk === undefined || (Array.isArray(parsed.walk.paths) && Array.isArray(parsed.walk.mtimes) && parsed.walk.paths.length === parsed.walk.mtimes.length));
   if (!valid) {
     warnings.push(`ignoring ${indexFile}: corrupt (fields missing or inconsistent)`);
