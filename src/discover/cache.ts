@@ -29,11 +29,11 @@ const RACY_MS = 2_000;
 interface IndexFile {
   tool: 'ws-mock-audit';
   format: typeof FORMAT;
-  /** Tool version + facts options + prefilter: any change invalidates everything. */
+  /** Tool version, facts options, prefilter, root: any change invalidates everything. */
   key: string;
   /** Written with the facts file; a facts file of another generation does not belong to this index. */
   generation: string;
-  /** Paths relative to the scan's working directory. */
+  /** Paths relative to the root (the working directory, or the scanned paths' common directory). */
   files: string[];
   /** size, mtimeMs for each file (mtime -1: compare the content hash). */
   stats: number[];
@@ -81,8 +81,9 @@ export interface FactsCache {
    */
   recordDiscovery(walkKey: string, inputs: Input[], trace: WalkTrace | undefined, scope: string[]): void;
   /**
-   * The last run's result, if this run scans the same files, all unchanged (the caller has looked
-   * every input up), and the files it linked are unchanged too.
+   * The last run's result, if its key (what it depends on besides files) is this one, this run
+   * scans the same files, all unchanged (the caller has looked every input up), and the files it
+   * linked are unchanged too.
    */
   reusableResult(key: string, readText: (file: string) => string | undefined): CachedResult | undefined;
   setResult(key: string, result: CachedResult, linked: string[]): void;
