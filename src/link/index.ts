@@ -166,8 +166,9 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
       enter(handler.file, handler.fn, { registration: { ...registration, file: facts.file }, path: [] });
     }
   }
-  while (queue.length > 0) {
-    const { file, fn, reason } = queue.shift() as (typeof queue)[number];
+  // Breadth-first (shortest call paths first), with a read index instead of shift(), which is O(n).
+  for (let next = 0; next < queue.length; next++) {
+    const { file, fn, reason } = queue[next] as (typeof queue)[number];
     const facts = factsOf(file);
     if (!facts) continue;
     for (const child of childrenOf(facts, children).get(fn.id) ?? []) enter(file, child, reason);
