@@ -71,145 +71,127 @@ function project(): Project {
 }
 
 /** The fake-request findings (the handler also calls a request-scoped factory, a second finding). */
+/** A test on a fresh project, removed afterwards. */
+function withProject(name: string, body: (p: Project) => Promise<void>): void {
+  cache(name, async () => {
+    const p = project();
+    try {
+      await body(p);
+    } finally {
+      rmSync(p.outer, { recursive: true, force: true });
+    }
+  });
+}
+
 const names = (result: ScanResult): string[] =>
   result.findings.filter((finding) => finding.ruleId === 'fake-request').map((finding) => `${finding.ruleId}@${path.basename(finding.file)}:${finding.line}`);
 
-cache('unchanged directories: the file list comes from the cache; a new file in one of them is found', async () => {
-  const p = project();
-  try {
-    p.age(600);
-    const cold = await p.run();
-    assert.is(cold.stats.walkFromCache, false);
-    assert.equal(names(cold), ['fake-request@chat.ts:7']);
-    const warm = await p.run();
-    assert.ok(warm.stats.walkFromCache, 'no directory changed: no walk');
-    assert.is(warm.stats.filesParsed, 0);
-    assert.equal(names(warm), names(cold));
+withProject('unchanged directories: the file list comes from the cache; a new file in one of them is found', async (p) => {
+  p.age(600);
+  const cold = await p.run();
+  assert.is(cold.stats.walkFromCache, false);
+  assert.equal(names(cold), ['fake-request@chat.ts:7']);
+  const warm = await p.run();
+  assert.ok(warm.stats.walkFromCache, 'no directory changed: no walk');
+  assert.is(warm.stats.filesParsed, 0);
+  assert.equal(names(warm), names(cold));
 
-    p.write('src/ws/admin.ts', handler('adminRequest'));
-    p.age(300);
-    const added = await p.run();
-    assert.is(added.stats.walkFromCache, false, 'src/ws changed: walked again');
-    assert.equal(names(added), ['fake-request@admin.ts:7', 'fake-request@chat.ts:7']);
-    assert.ok((await p.run()).stats.walkFromCache);
+  p.write('src/ws/admin.ts', handler('adminRequest'));
+  p.age(300);
+  const added = await p.run();
+  assert.is(added.stats.walkFromCache, false, 'src/ws changed: walked again');
+  assert.equal(names(added), ['fake-request@admin.ts:7', 'fake-request@chat.ts:7']);
+  assert.ok((await p.run()).stats.walkFromCache);
 
-    unlinkSync(path.join(p.root, 'src', 'ws', 'chat.ts'));
-    p.age(200);
-    const removed = await p.run();
-    assert.equal(names(removed), ['fake-request@admin.ts:7'], 'the last result is not reused for another set of files');
-    assert.not.ok(p.index().files.some((file) => file.endsWith('chat.ts')), 'a deleted file leaves the cache index');
-  } finally {
-    rmSync(p.outer, { recursive: true, force: true });
-  }
+  unlinkSync(path.join(p.root, 'src', 'ws', 'chat.ts'));
+  p.age(200);
+  const removed = await p.run();
+  assert.equal(names(removed), ['fake-request@admin.ts:7'], 'the last result is not reused for another set of files');
+  assert.not.ok(p.index().files.some((file) => file.endsWith('chat.ts')), 'a deleted file leaves the cache index');
 });
 
-cache('an edited .gitignore, or a new one above the scanned directory, changes the file list', async () => {
-  const p = project();
-  try {
-    p.write('.gitignore', 'dist/\n');
-    p.age(600);
-    await p.run();
-    assert.ok((await p.run()).stats.walkFromCache);
+withProject('an edited .gitignore, or a new one above the scanned directory, changes the file list', async (p) => {
+  p.write('.gitignore', 'dist/\n');
+  p.age(600);
+  await p.run();
+  assert.ok((await p.run()).stats.walkFromCache);
 
-    // Edited in place: the directory's mtime stays, the .gitignore's own changes.
-    writeFileSync(path.join(p.root, '.gitignore'), 'dist/\nsrc/ws/\n');
-    p.age(500);
-    const inside = await p.run();
-    assert.is(inside.stats.walkFromCache, false);
-    assert.equal(names(inside), []);
+  // Edited in place: the directory's mtime stays, the .gitignore's own changes.
+  writeFileSync(path.join(p.root, '.gitignore'), 'dist/\nsrc/ws/\n');
+  p.age(500);
+  const inside = await p.run();
+  assert.is(inside.stats.walkFromCache, false);
+  assert.equal(names(inside), []);
 
-    writeFileSync(path.join(p.root, '.gitignore'), 'dist/\n');
-    p.age(400);
-    assert.equal(names(await p.run()), ['fake-request@chat.ts:7']);
-    assert.ok((await p.run()).stats.walkFromCache);
-    // Above the root, where directory mtimes are not watched (think /tmp): the .gitignore itself is.
-    writeFileSync(path.join(p.outer, '.gitignore'), 'app/src/ws/\n');
-    p.age(300);
-    const above = await p.run();
-    assert.is(above.stats.walkFromCache, false);
-    assert.equal(names(above), []);
-  } finally {
-    rmSync(p.outer, { recursive: true, force: true });
-  }
+  writeFileSync(path.join(p.root, '.gitignore'), 'dist/\n');
+  p.age(400);
+  assert.equal(names(await p.run()), ['fake-request@chat.ts:7']);
+  assert.ok((await p.run()).stats.walkFromCache);
+  // Above the root, where directory mtimes are not watched (think /tmp): the .gitignore itself is.
+  writeFileSync(path.join(p.outer, '.gitignore'), 'app/src/ws/\n');
+  p.age(300);
+  const above = await p.run();
+  assert.is(above.stats.walkFromCache, false);
+  assert.equal(names(above), []);
 });
 
-cache('a file rewritten within the same second (same size, same mtime) is still seen to change', async () => {
-  const p = project();
-  try {
-    p.age(600);
-    await p.run();
-    // Rewrite a file now, scan at once (its stat is "racy": as new as the run), then rewrite it
-    // again with content of the same length and put its mtime back: size and mtime cannot tell.
-    const chat = path.join(p.root, 'src', 'ws', 'chat.ts');
-    writeFileSync(chat, handler('chatRequest'));
-    const now = Math.floor(Date.now() / 1000); // whole seconds: set back exactly below
-    utimesSync(chat, now, now);
-    const first = await p.run();
-    assert.equal(names(first), ['fake-request@chat.ts:7']);
-    const original = handler('chatRequest');
-    const honest = original.replace("{ headers: {}, url: '/ws' } as unknown as Request", 'String(socket)');
-    writeFileSync(chat, `${honest}//${'.'.repeat(original.length - honest.length - 3)}\n`);
-    assert.is(statSync(chat).size, Buffer.byteLength(original), 'same size');
-    utimesSync(chat, now, now);
-    assert.is(statSync(chat).mtimeMs, now * 1000, 'same mtime');
-    const second = await p.run();
-    assert.equal(names(second), [], 'the racy entry was checked by content');
-  } finally {
-    rmSync(p.outer, { recursive: true, force: true });
-  }
+withProject('a file rewritten within the same second (same size, same mtime) is still seen to change', async (p) => {
+  p.age(600);
+  await p.run();
+  // Rewrite a file now, scan at once (its stat is "racy": as new as the run), then rewrite it
+  // again with content of the same length and put its mtime back: size and mtime cannot tell.
+  const chat = path.join(p.root, 'src', 'ws', 'chat.ts');
+  writeFileSync(chat, handler('chatRequest'));
+  const now = Math.floor(Date.now() / 1000); // whole seconds: set back exactly below
+  utimesSync(chat, now, now);
+  const first = await p.run();
+  assert.equal(names(first), ['fake-request@chat.ts:7']);
+  const original = handler('chatRequest');
+  const honest = original.replace("{ headers: {}, url: '/ws' } as unknown as Request", 'String(socket)');
+  writeFileSync(chat, `${honest}//${'.'.repeat(original.length - honest.length - 3)}\n`);
+  assert.is(statSync(chat).size, Buffer.byteLength(original), 'same size');
+  utimesSync(chat, now, now);
+  assert.is(statSync(chat).mtimeMs, now * 1000, 'same mtime');
+  const second = await p.run();
+  assert.equal(names(second), [], 'the racy entry was checked by content');
 });
 
-cache('directories changed around the time of the run are not trusted for the next one', async () => {
-  const p = project();
-  try {
-    await p.run();
-    const next = await p.run();
-    assert.is(next.stats.walkFromCache, false, 'the project was just written: walk again');
-    assert.is(next.stats.filesParsed, 0, 'file contents are still reused (checked by hash)');
-    p.age(600);
-    await p.run();
-    assert.ok((await p.run()).stats.walkFromCache);
-  } finally {
-    rmSync(p.outer, { recursive: true, force: true });
-  }
+withProject('directories changed around the time of the run are not trusted for the next one', async (p) => {
+  await p.run();
+  const next = await p.run();
+  assert.is(next.stats.walkFromCache, false, 'the project was just written: walk again');
+  assert.is(next.stats.filesParsed, 0, 'file contents are still reused (checked by hash)');
+  p.age(600);
+  await p.run();
+  assert.ok((await p.run()).stats.walkFromCache);
 });
 
-cache('a change of rule settings is not answered with the last result', async () => {
-  const p = project();
-  try {
-    p.age(600);
-    await p.run();
-    assert.equal(names(await p.run()), ['fake-request@chat.ts:7']);
-    p.write('ws-mock-audit.config.json', JSON.stringify({ rules: { 'fake-request': 'off' } }));
-    p.age(300);
-    const off = await p.run();
-    assert.is(off.stats.filesParsed, 0, 'the facts still come from the cache');
-    assert.equal(names(off), []);
-  } finally {
-    rmSync(p.outer, { recursive: true, force: true });
-  }
+withProject('a change of rule settings is not answered with the last result', async (p) => {
+  p.age(600);
+  await p.run();
+  assert.equal(names(await p.run()), ['fake-request@chat.ts:7']);
+  p.write('ws-mock-audit.config.json', JSON.stringify({ rules: { 'fake-request': 'off' } }));
+  p.age(300);
+  const off = await p.run();
+  assert.is(off.stats.filesParsed, 0, 'the facts still come from the cache');
+  assert.equal(names(off), []);
 });
 
-cache('a scan of a few files (a hook) keeps the cache of the full scan; a moved checkout starts afresh', async () => {
-  const p = project();
-  try {
-    p.age(600);
-    const full = await p.run();
-    const few = await p.run([path.join(p.root, 'src', 'util.ts')]);
-    assert.is(few.stats.filesDiscovered, 1);
-    const again = await p.run();
-    assert.is(again.stats.filesParsed, 0, 'nothing the hook did not see was dropped');
-    assert.equal(names(again), names(full));
+withProject('a scan of a few files (a hook) keeps the cache of the full scan; a moved checkout starts afresh', async (p) => {
+  p.age(600);
+  const full = await p.run();
+  const few = await p.run([path.join(p.root, 'src', 'util.ts')]);
+  assert.is(few.stats.filesDiscovered, 1);
+  const again = await p.run();
+  assert.is(again.stats.filesParsed, 0, 'nothing the hook did not see was dropped');
+  assert.equal(names(again), names(full));
 
-    const moved = path.join(p.outer, 'moved');
-    renameSync(p.root, moved);
-    const there = await scan({ paths: [moved], cwd: moved, cache: true, cacheLocation: p.location });
-    assert.ok(there.stats.filesParsed > 0, 'facts name files by absolute path: not reused from another place');
-    assert.ok(there.findings.every((finding) => finding.file.startsWith(moved)));
-    assert.equal(names(there), names(full));
-  } finally {
-    rmSync(p.outer, { recursive: true, force: true });
-  }
+  const moved = path.join(p.outer, 'moved');
+  renameSync(p.root, moved);
+  const there = await scan({ paths: [moved], cwd: moved, cache: true, cacheLocation: p.location });
+  assert.ok(there.stats.filesParsed > 0, 'facts name files by absolute path: not reused from another place');
+  assert.ok(there.findings.every((finding) => finding.file.startsWith(moved)));
+  assert.equal(names(there), names(full));
 });
 
 cache.run();
