@@ -6,6 +6,7 @@ import { loadConfig, type Config } from './discover/config.js';
 import { discoverFiles, discoverStaged, isSourceFile, projectRoot, toPosix, walkStillHolds, type Discovery, type WalkTrace } from './discover/files.js';
 import { DEFAULT_CACHE_LOCATION, openCache } from './discover/cache.js';
 import { openGitIndex, workTreeReader, type SourceReader } from './discover/source.js';
+import type { ReadResult } from './discover/read.js';
 import type { Extracted, FactsPool } from './facts/pool.js';
 import type { TypeOracle } from './facts/type-oracle.js';
 import { packageVersion } from './package-info.js';
@@ -99,7 +100,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const cacheRoot = scannedDirs.every((dir) => dir === cwd || dir.startsWith(`${cwd}${path.sep}`)) ? cwd : commonDir(scannedDirs);
   const cache = useCache ? openCache(path.resolve(cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION), cacheKey(config, prefilterOn, cacheRoot), cacheRoot) : undefined;
   // Besides the files, the result depends on rule settings and on what fingerprints are relative to.
-  const resultKey = cache ? JSON.stringify([projectRoot(cwd), config.rules]) : '';
+  const fingerprintRoot = projectRoot(cwd);
+  const resultKey = cache ? JSON.stringify([fingerprintRoot, config.rules]) : '';
   let reader: SourceReader = workTreeReader;
   let discovery: Discovery;
   let walkReplayed = false;
@@ -127,17 +129,20 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const jobs = Math.max(1, options.typeAware ? 1 : (options.jobs ?? availableParallelism()));
   const stats = { prefiltered: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0 };
 
-  /** Reads a file once (reporting a per-file error), keeping its text. */
-  const readText = (file: string): string | undefined => {
+  /** Reads a file once, keeping its text. */
+  const readOnce = (file: string): ReadResult => {
     const known = texts.get(file);
-    if (known !== undefined) return known;
+    if (known !== undefined) return { ok: true, text: known };
     const read = reader.read(file, config.maxFileSize);
-    if (!read.ok) {
-      errors.push({ file, message: read.message });
-      return undefined;
-    }
-    texts.set(file, read.text);
-    return read.text;
+    if (read.ok) texts.set(file, read.text);
+    return read;
+  };
+  /** `readOnce`, reporting a failure as a per-file error. */
+  const readText = (file: string): string | undefined => {
+    const read = readOnce(file);
+    if (read.ok) return read.text;
+    errors.push({ file, message: read.message });
+    return undefined;
   };
 
   // Large scans start workers at the first file that needs parsing: they load the parser and parse
@@ -262,7 +267,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     const applied = applySuppressions(raw, graph.files);
     const scanned = new Set(discovery.inputs.map((input) => input.file));
     const unused = unusedSuppressions(applied.used, graph.files, scanned, config);
-    const result = { findings: fingerprint([...applied.kept, ...unused], projectRoot(cwd)), suppressed: applied.suppressed, syntaxErrors, linked: [...extra.keys()].filter((file) => extra.get(file)) };
+    const result = { findings: fingerprint([...applied.kept, ...unused], fingerprintRoot), suppressed: applied.suppressed, syntaxErrors, linked: [...extra.keys()].filter((file) => extra.get(file)) };
     timings.rules = clock.lap();
     return result;
   };
@@ -306,10 +311,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const withFindings = new Set(findings.map((finding) => finding.file));
   for (const file of texts.keys()) if (!withFindings.has(file)) texts.delete(file);
   const source = (file: string): string | undefined => {
-    const known = texts.get(file);
-    if (known !== undefined) return known;
-    const read = reader.read(file, config.maxFileSize);
-    if (read.ok) texts.set(file, read.text);
+    const read = readOnce(file);
     return read.ok ? read.text : undefined;
   };
   return {

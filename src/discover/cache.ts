@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FileError, FileFacts, Finding } from '../types.js';
-import type { Input, WalkTrace } from './files.js';
+import { relativeTo, type Input, type WalkTrace } from './files.js';
 
 /** The whole outcome of the last run, reusable when no input changed. */
 export interface CachedResult {
@@ -134,7 +134,7 @@ export function openCache(location: string, key: string, root: string): FactsCac
 
   // Paths are stored relative to the root, which keeps the index small.
   const prefix = root.endsWith(path.sep) ? root : `${root}${path.sep}`;
-  const keyOf = (file: string): string => (file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(root, file));
+  const keyOf = (file: string): string => relativeTo(root, file);
   const fileOf = (name: string): string => (name.startsWith('..') || path.isAbsolute(name) ? path.resolve(root, name) : `${prefix}${name}`);
   /** The table position of a path, added (unknown: size -1) if new; marked as used. */
   const slot = (name: string): number => {

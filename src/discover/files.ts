@@ -48,13 +48,17 @@ export function createInputFilter(cwd: string, config: Config, includeTests: boo
   };
 }
 
-/** `path.relative` + `/` separators, with a fast path for files under `from` (the common case in a walk). */
-function relativePosix(from: string, file: string): string {
-  if (file.length > from.length && file.startsWith(from) && file[from.length] === path.sep) {
-    const rest = file.slice(from.length + 1);
-    return path.sep === '/' ? rest : toPosix(rest);
+/** `path.relative`, with a fast path for files under `from` (the common case in a walk and a cache). */
+export function relativeTo(from: string, file: string): string {
+  if (file.length > from.length && file.startsWith(from) && (file[from.length] === path.sep || from.endsWith(path.sep))) {
+    return file.slice(from.endsWith(path.sep) ? from.length : from.length + 1);
   }
-  return toPosix(path.relative(from, file));
+  return path.relative(from, file);
+}
+
+/** `relativeTo` with `/` separators. */
+function relativePosix(from: string, file: string): string {
+  return toPosix(relativeTo(from, file));
 }
 
 /**
