@@ -4,7 +4,7 @@ import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { loadConfig, type Config } from './discover/config.js';
 import { discoverFiles, discoverStaged, isSourceFile, projectRoot, toPosix, walkStillHolds, type Discovery, type WalkTrace } from './discover/files.js';
-import { DEFAULT_CACHE_LOCATION, openCache } from './discover/cache.js';
+import { DEFAULT_CACHE_LOCATION, openCache, type FactsCache } from './discover/cache.js';
 import { openGitIndex, workTreeReader, type SourceReader } from './discover/source.js';
 import type { ReadResult } from './discover/read.js';
 import type { Extracted, FactsPool } from './facts/pool.js';
@@ -39,6 +39,13 @@ export interface ScanOptions {
   cacheLocation?: string;
   /** Contents to use instead of the files' own (the codemod checks its output before writing). */
   overlay?: Map<string, string>;
+  /**
+   * Scan these files, read through this reader, instead of walking the work tree (`report --history`
+   * reads a commit's blobs); the files are filtered like a walk's (paths, config, test patterns).
+   */
+  source?: { reader: SourceReader; files: string[] };
+  /** A facts cache of the caller's (`report --history` shares one keyed by content across commits); overrides `cache`. */
+  factsCache?: FactsCache;
 }
 
 export interface ScanStats {
@@ -98,14 +105,17 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   // when they lie outside it: runs over different parts of a project share one cache.
   const scannedDirs = paths.map((given) => startDir(cwd, given));
   const cacheRoot = scannedDirs.every((dir) => dir === cwd || dir.startsWith(`${cwd}${path.sep}`)) ? cwd : commonDir(scannedDirs);
-  const cache = useCache ? openCache(path.resolve(cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION), cacheKey(config, prefilterOn, cacheRoot), cacheRoot) : undefined;
+  const cache = options.factsCache ?? (useCache ? openCache(path.resolve(cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION), cacheKey(config, prefilterOn, cacheRoot), cacheRoot) : undefined);
   // Besides the files, the result depends on rule settings and on what fingerprints are relative to.
   const fingerprintRoot = projectRoot(cwd);
   const resultKey = cache ? JSON.stringify([fingerprintRoot, config.rules]) : '';
   let reader: SourceReader = workTreeReader;
   let discovery: Discovery;
   let walkReplayed = false;
-  if (options.staged) {
+  if (options.source) {
+    reader = options.source.reader;
+    discovery = discoverStaged(options.source.files, paths, cwd, config, includeTests);
+  } else if (options.staged) {
     const index = openGitIndex(cwd);
     reader = index.reader;
     discovery = discoverStaged(index.staged, paths, cwd, config, includeTests);
@@ -496,6 +506,8 @@ function fingerprint(findings: RawFinding[], root: string): Finding[] {
       fingerprint: createHash('sha256').update(`${base}\0${nth}`).digest('hex').slice(0, 20),
       fixable: finding.fixable,
       related: finding.related.map((step) => ({ file: step.file, line: step.loc.line, column: step.loc.column, message: step.message })),
+      ...(finding.framework ? { framework: finding.framework } : {}),
+      ...(finding.shape ? { shape: finding.shape } : {}),
     });
   }
   return result;
