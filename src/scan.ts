@@ -137,7 +137,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const texts = new Map<string, string>();
   const prefilter = prefilterOn ? createPrefilter(config.facts) : () => true;
   const jobs = Math.max(1, options.typeAware ? 1 : (options.jobs ?? availableParallelism()));
-  const stats = { prefiltered: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0 };
+  // `skippedNow`: read this run and dropped by the prefilter (they cannot change the result unless linked).
+  const stats = { prefiltered: 0, skippedNow: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0 };
 
   /** Reads a file once, keeping its text. */
   const readOnce = (file: string): ReadResult => {
@@ -185,6 +186,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     if (minified) stats.minified++;
     if (minified || !prefilter(text)) {
       stats.prefiltered++;
+      stats.skippedNow++;
       cache?.store(file, text, null);
       texts.delete(file);
       continue;
@@ -287,7 +289,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
 
   let findings: Finding[] = [];
   let suppressed = 0;
-  const reusable = cache && stats.fromCache === discovery.inputs.length ? cache.reusableResult(resultKey, readText) : undefined;
+  // Nothing to parse and every input read: the cache decides whether its last result still holds
+  // (the on-disk cache drops it on any store; the history's content cache checks what it rested on).
+  const reusable = cache && stats.fromCache + stats.skippedNow === discovery.inputs.length ? cache.reusableResult(resultKey, readText) : undefined;
   const all: FileFacts[] = [...fresh];
   if (reusable) {
     findings = reusable.findings;

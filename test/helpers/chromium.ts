@@ -31,7 +31,8 @@ export interface Page {
   requests: string[];
   navigate(url: string): Promise<void>;
   evaluate<T>(expression: string): Promise<T>;
-  screenshot(width: number): Promise<Buffer>;
+  /** The page at this width, down to `maxHeight` pixels. */
+  screenshot(width: number, maxHeight?: number): Promise<Buffer>;
   setScriptsDisabled(disabled: boolean): Promise<void>;
   close(): Promise<void>;
 }
@@ -113,9 +114,11 @@ export async function openPage(binary: string): Promise<Page> {
       if (reply.exceptionDetails) throw new Error(`${expression}: ${reply.exceptionDetails.text}`);
       return reply.result.value;
     },
-    async screenshot(width) {
+    async screenshot(width, maxHeight = 4000) {
+      await call('Emulation.setScrollbarsHidden', { hidden: true });
+      await call('Emulation.setDeviceMetricsOverride', { width, height: 800, deviceScaleFactor: 1, mobile: false });
       const height = await page.evaluate<number>('document.documentElement.scrollHeight');
-      await call('Emulation.setDeviceMetricsOverride', { width, height: Math.min(height, 4000), deviceScaleFactor: 1, mobile: false });
+      await call('Emulation.setDeviceMetricsOverride', { width, height: Math.min(height, maxHeight), deviceScaleFactor: 1, mobile: false });
       const { data } = (await call('Page.captureScreenshot', { format: 'png' })) as { data: string };
       return Buffer.from(data, 'base64');
     },
