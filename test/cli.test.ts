@@ -143,6 +143,16 @@ cli('.gitignore is honoured', () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+cli('a directory named on the command line is scanned even if a .gitignore above ignores it; rules below it still apply', () => {
+  const dir = project({ '.gitignore': '.cache/\n', '.cache/corpus/app/server.ts': FAKE, '.cache/corpus/app/.gitignore': 'gen/\n', '.cache/corpus/app/gen/server.ts': FAKE });
+  mkdirSync(path.join(dir, '.git'));
+  assert.is.not(runCli([], { cwd: dir }).status, 1, 'from the root, the ignored folder is not scanned');
+  const run = runCli(['.cache/corpus', '--format', 'json'], { cwd: dir });
+  assert.is(run.status, 1, run.stderr);
+  assert.equal([...new Set(JSON.parse(run.stdout).findings.map((f: { file: string }) => f.file))], ['.cache/corpus/app/server.ts']);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 cli('bad input gives a per-file error and the scan goes on', () => {
   const big = `// generated\n${'export const x' + 'y'.repeat(10) + ' = 1;\n'}`.repeat(1) + 'const WebSocket = 1;\n'.repeat(260_000);
   const dir = project({

@@ -118,7 +118,10 @@ export function discoverFiles(paths: string[], cwd: string, config: Config, incl
       errors.push({ file: absolute, message: `cannot resolve directory (${code(error)})` });
       continue;
     }
-    const layers = gitignoreLayersAbove(absolute, trace);
+    const above = gitignoreLayersAbove(absolute, trace);
+    // Like ripgrep: a directory named on the command line is scanned even when a rule above ignores it
+    // (a checkout unpacked under a git-ignored `.cache/`); rules below it still apply.
+    const layers = isIgnored(above, absolute, true) ? [] : above;
     walk({ dir: absolute, real, layers, visited: new Set(), onFile: (file) => accept(file, false, absolute), errors, trace });
   }
   if (trace && errors.length > 0) trace.exact = false;
@@ -225,6 +228,10 @@ function watch(trace: WalkTrace, file: string): void {
  */
 function gitignoreLayersAbove(dir: string, trace: WalkTrace | undefined): IgnoreLayer[] {
   const layers: IgnoreLayer[] = [];
+  // A root that is a work tree of its own (a checkout unpacked under a git-ignored folder) takes no rule from above.
+  const ownTree = pathExists(path.join(dir, '.git'));
+  trace?.watched.set(path.join(dir, '.git'), ownTree ? PRESENT : ABSENT);
+  if (ownTree) return layers;
   for (let current = path.dirname(dir); ; current = path.dirname(current)) {
     const layer = readGitignore(current, trace);
     if (layer) layers.unshift(layer);
