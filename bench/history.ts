@@ -5,7 +5,7 @@
 // BENCH_HISTORY_FILES=10000  BENCH_HISTORY_COMMITS=50  BENCH_RUNS=3  BENCH_DIR=<tmp>
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureCorpus } from './corpus.js';
@@ -44,12 +44,17 @@ function historyRepo(): string {
   return repo;
 }
 
-function timed(args: string[], cwd: string): { ms: number; stderr: string } {
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Wall time, and CPU time (user + system, through GNU time when it is there): on a shared machine the CPU ratio is the steadier one. */
+function timed(args: string[], cwd: string): { ms: number; cpuMs: number | undefined; stderr: string } {
   const started = performance.now();
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  const command = TIME ? [TIME, '-f', '__CPU=%U %S', process.execPath, CLI, ...args] : [process.execPath, CLI, ...args];
+  const run = spawnSync(command[0] as string, command.slice(1), { cwd, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
   const ms = performance.now() - started;
   if (run.status !== 0 && run.status !== 1) throw new Error(`${args.join(' ')} exited ${run.status}: ${run.stderr}`);
-  return { ms, stderr: run.stderr };
+  const cpu = /__CPU=([\d.]+) ([\d.]+)/.exec(run.stderr);
+  return { ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : undefined, stderr: run.stderr };
 }
 
 function median(values: number[]): number {
@@ -61,14 +66,21 @@ async function main(): Promise<void> {
   const repo = historyRepo();
   console.log(`repository: ${FILES} files, ${COMMITS} commits (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   const out = path.join(WORK, 'history-report.html');
-  const cold = median(Array.from({ length: RUNS }, () => timed(['src', '--format', 'json', '--output-file', path.join(WORK, 'history-scan.json')], repo).ms));
+  const colds = Array.from({ length: RUNS }, () => timed(['src', '--format', 'json', '--output-file', path.join(WORK, 'history-scan.json')], repo));
   const reports = Array.from({ length: RUNS }, () => timed(['report', 'src', '--history', String(COMMITS), '-o', out], repo));
-  const history = median(reports.map((run) => run.ms));
-  const plain = median(Array.from({ length: RUNS }, () => timed(['report', 'src', '-o', out], repo).ms));
-  console.log(`  one cold scan:                         ${(cold / 1000).toFixed(2)} s`);
-  console.log(`  report (work tree only):               ${(plain / 1000).toFixed(2)} s`);
-  console.log(`  report --history ${COMMITS}:                 ${(history / 1000).toFixed(2)} s  = ${(history / cold).toFixed(2)}x one cold scan (target <= 5x)`);
-  console.log(`  ${reports.at(-1)?.stderr.split('\n').find((line) => line.includes('history of'))?.replace(/^ws-mock-audit: /, '') ?? ''}`);
+  const plains = Array.from({ length: RUNS }, () => timed(['report', 'src', '-o', out], repo));
+  const line = (label: string, runs: ReturnType<typeof timed>[], base?: ReturnType<typeof timed>[]): void => {
+    const wall = median(runs.map((run) => run.ms));
+    const cpu = runs.every((run) => run.cpuMs !== undefined) ? median(runs.map((run) => run.cpuMs as number)) : undefined;
+    const ratio = base ? `  = ${(wall / median(base.map((run) => run.ms))).toFixed(2)}x wall${cpu !== undefined && base.every((run) => run.cpuMs !== undefined) ? `, ${(cpu / median(base.map((run) => run.cpuMs as number))).toFixed(2)}x CPU` : ''} of one cold scan` : '';
+    console.log(`  ${label.padEnd(28)} ${(wall / 1000).toFixed(2)} s wall${cpu !== undefined ? `, ${(cpu / 1000).toFixed(2)} s CPU` : ''}${ratio}`);
+  };
+  console.log(`  load average when measured: ${loadavg().map((n) => n.toFixed(1)).join(' ')} (2 cores)`);
+  line('one cold scan', colds);
+  line('report (work tree only)', plains, colds);
+  line(`report --history ${COMMITS}`, reports, colds);
+  console.log(`  target: --history ${COMMITS} <= 5x one cold scan`);
+  console.log(`  ${reports.at(-1)?.stderr.split('\n').find((text) => text.includes('history of'))?.replace(/^ws-mock-audit: /, '') ?? ''}`);
   console.log(`  page: ${(statSync(out).size / 1024).toFixed(0)} KiB`);
 
   const many = manyFindingsProject(250);

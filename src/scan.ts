@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { loadConfig, type Config } from './discover/config.js';
-import { discoverFiles, discoverStaged, isSourceFile, projectRoot, toPosix, walkStillHolds, type Discovery, type WalkTrace } from './discover/files.js';
+import { discoverFiles, discoverStaged, isSourceFile, projectRoot, toPosix, walkStillHolds, type Discovery, type Input, type WalkTrace } from './discover/files.js';
 import { DEFAULT_CACHE_LOCATION, openCache, type FactsCache } from './discover/cache.js';
 import { openGitIndex, workTreeReader, type SourceReader } from './discover/source.js';
 import type { ReadResult } from './discover/read.js';
@@ -40,10 +40,10 @@ export interface ScanOptions {
   /** Contents to use instead of the files' own (the codemod checks its output before writing). */
   overlay?: Map<string, string>;
   /**
-   * Scan these files, read through this reader, instead of walking the work tree (`report --history`
-   * reads a commit's blobs); the files are filtered like a walk's (paths, config, test patterns).
+   * Scan these inputs, read through this reader, instead of walking the work tree (`report --history`
+   * reads a commit's blobs; it filters each path once, with `discoverStaged`, as a walk would).
    */
-  source?: { reader: SourceReader; files: string[] };
+  source?: { reader: SourceReader; inputs: Input[] };
   /** A facts cache of the caller's (`report --history` shares one keyed by content across commits); overrides `cache`. */
   factsCache?: FactsCache;
 }
@@ -99,7 +99,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const clock = stopwatch();
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
-  const config = loadConfig(startDir(cwd, paths[0] ?? '.'), options.config, RULES.map((rule) => rule.meta.id));
+  const config = loadScanConfig(options);
   const includeTests = options.includeTests ?? false;
   const prefilterOn = options.prefilter !== false;
   const useCache = Boolean(options.cache) && !options.staged && !options.typeAware && !options.overlay;
@@ -116,7 +116,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   let walkReplayed = false;
   if (options.source) {
     reader = options.source.reader;
-    discovery = discoverStaged(options.source.files, paths, cwd, config, includeTests);
+    discovery = { inputs: options.source.inputs, errors: [] };
   } else if (options.staged) {
     const index = openGitIndex(cwd);
     reader = index.reader;
@@ -365,6 +365,12 @@ function noteTime(slowest: { file: string; ms: number }[], file: string, ms: num
   slowest.push({ file, ms });
   slowest.sort((a, b) => b.ms - a.ms);
   if (slowest.length > SLOWEST_KEPT) slowest.pop();
+}
+
+/** The config a scan with these options uses (found from the first path unless given). */
+export function loadScanConfig(options: ScanOptions): Config {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  return loadConfig(startDir(cwd, options.paths?.[0] ?? '.'), options.config, RULES.map((rule) => rule.meta.id));
 }
 
 function withOverlay(reader: SourceReader, overlay: Map<string, string>): SourceReader {

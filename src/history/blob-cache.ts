@@ -1,17 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { CachedResult, CacheHit, FactsCache } from '../discover/cache.js';
+import type { Input } from '../discover/files.js';
 import type { FileFacts } from '../types.js';
 
 /**
- * A facts cache keyed by content (git blob id) and path, shared by every commit of a history and
+ * A facts cache keyed by path and content (git blob id), shared by every commit of a history and
  * the work tree: a file is parsed once per content, however many commits hold it. (Facts name
  * their file, so the path is part of the key.) It lives for one `report` run.
  */
 export interface ContentCache {
-  /** A `FactsCache` view for one snapshot: `idOf` tells a file's blob id (from a git tree, or by hashing the text). */
+  /**
+   * A `FactsCache` view for one snapshot: `idOf` tells a file's blob id (from a git tree, the index,
+   * or by hashing the text; it is called often, so one that hashes should remember its answers).
+   */
   view(idOf: (file: string, readText: () => string | undefined) => string | undefined): FactsCache;
   /** Whether this content of this file has been met (parsed or skipped). */
-  knows(id: string, file: string): boolean;
+  knows(file: string, id: string): boolean;
   /** Distinct contents parsed, and skipped by the prefilter, so far. */
   readonly parsed: number;
   readonly prefiltered: number;
@@ -27,72 +31,75 @@ export function gitBlobId(text: string): string {
 }
 
 export function createContentCache(): ContentCache {
-  const entries = new Map<string, FileFacts | null>();
+  /** Path → blob id → facts (null: skipped by the prefilter). */
+  const entries = new Map<string, Map<string, FileFacts | null>>();
+  const entry = (file: string, id: string | undefined): FileFacts | null | undefined => (id === undefined ? undefined : entries.get(file)?.get(id));
   let parsed = 0;
   let prefiltered = 0;
-  /** The last result and the content it rests on: reused by the next snapshot if none of that changed. */
+  /** The last result and the contents it rests on: reused by the next snapshot if none of that changed. */
   let last: { key: string; inputs: string; withFacts: string; deps: [string, string][]; result: CachedResult } | undefined;
+  /** Signature of an input list, recomputed only for a new list (a history passes the same array while no file comes or goes). */
+  let signed: { inputs: Input[]; signature: string } | undefined;
+  const signatureOf = (inputs: Input[]): string => {
+    if (signed?.inputs !== inputs) signed = { inputs, signature: createHash('sha1').update(inputs.map((input) => input.file).join('\0')).digest('hex') };
+    return signed.signature;
+  };
 
   const view: ContentCache['view'] = (idOf) => {
-    const ids = new Map<string, string | undefined>();
-    const keyOf = (file: string, readText: () => string | undefined): string | undefined => {
-      if (!ids.has(file)) {
-        const id = idOf(file, readText);
-        ids.set(file, id === undefined ? undefined : `${id}\0${file}`);
-      }
-      return ids.get(file);
-    };
-    let inputsSignature = '';
-    let inputFiles: string[] = [];
+    let inputs: Input[] = [];
+    let isInput = new Set<string>();
     /** Inputs whose content has facts (not skipped by the prefilter): what a result rests on besides linked files. */
-    const withFacts = (): string[] => inputFiles.filter((file) => Boolean(entries.get(ids.get(file) ?? '')));
+    const withFacts = new Set<string>();
     const lookup = (file: string, readText: () => string | undefined): CacheHit | undefined => {
-      const key = keyOf(file, readText);
-      const entry = key === undefined ? undefined : entries.get(key);
-      if (entry === undefined) return undefined;
-      return entry ? WITH_FACTS : WITHOUT_FACTS;
+      const found = entry(file, idOf(file, readText));
+      if (found === undefined) return undefined;
+      return found ? WITH_FACTS : WITHOUT_FACTS;
     };
+    const factsList = (): string => [...withFacts].sort().join('\0');
     return {
       warnings: [],
       lookup,
-      lookupAll(inputs, readText) {
-        inputsSignature = createHash('sha1').update(inputs.map((input) => input.file).join('\0')).digest('hex');
-        inputFiles = inputs.map((input) => input.file);
-        return inputs.map(({ file }) => lookup(file, () => readText(file)));
+      lookupAll(all, readText) {
+        inputs = all;
+        isInput = new Set(all.map((input) => input.file));
+        return all.map(({ file }) => {
+          const hit = lookup(file, () => readText(file));
+          if (hit?.hasFacts) withFacts.add(file);
+          return hit;
+        });
       },
-      facts(file) {
-        const key = ids.get(file);
-        return (key && entries.get(key)) || undefined;
-      },
+      facts: (file) => entry(file, idOf(file, () => undefined)) ?? undefined,
       store(file, text, facts) {
-        const key = keyOf(file, () => text);
-        if (key === undefined) return;
-        const before = entries.get(key);
+        const id = idOf(file, () => text);
+        if (id === undefined) return;
+        let byId = entries.get(file);
+        if (!byId) entries.set(file, (byId = new Map()));
+        const before = byId.get(id);
         if (facts && !before) parsed++;
         else if (!facts && before === undefined) prefiltered++;
-        entries.set(key, facts);
+        byId.set(id, facts);
+        if (facts && isInput.has(file)) withFacts.add(file);
       },
       discovery: () => undefined,
       recordDiscovery: () => undefined,
       reusableResult(key, readText) {
-        if (!last || last.key !== key || last.inputs !== inputsSignature || last.withFacts !== withFacts().join('\0')) return undefined;
-        for (const [file, id] of last.deps) if (keyOf(file, () => readText(file)) !== id) return undefined;
+        if (!last || last.key !== key || last.inputs !== signatureOf(inputs) || last.withFacts !== factsList()) return undefined;
+        for (const [file, id] of last.deps) if (idOf(file, () => readText(file)) !== id) return undefined;
         return last.result;
       },
       setResult(key, result, linked) {
-        const facts = withFacts();
-        const deps = [...facts, ...linked].flatMap((file): [string, string][] => {
-          const id = ids.get(file);
+        const deps = [...withFacts, ...linked].flatMap((file): [string, string][] => {
+          const id = idOf(file, () => undefined);
           return id ? [[file, id]] : [];
         });
-        last = { key, inputs: inputsSignature, withFacts: facts.join('\0'), deps, result };
+        last = { key, inputs: signatureOf(inputs), withFacts: factsList(), deps, result };
       },
       save: () => undefined,
     };
   };
   return {
     view,
-    knows: (id, file) => entries.has(`${id}\0${file}`),
+    knows: (file, id) => entries.get(file)?.has(id) ?? false,
     get parsed() {
       return parsed;
     },

@@ -76,21 +76,53 @@ export function readTree(top: string, commit: string): Tree {
   return tree;
 }
 
-/** The next commit's tree from the last one and the diff between them: cheaper than a full listing. */
-export function advanceTree(top: string, tree: Tree, from: string, to: string): Tree {
-  const next: Tree = new Map(tree);
-  const fields = git(top, ['diff-tree', '-r', '-z', '--no-renames', from, to]).toString('utf8').split('\0');
-  // ":<old mode> <new mode> <old blob> <new blob> <status>", then the path.
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const header = fields[i] as string;
-    const name = fields[i + 1] as string;
-    if (!header.startsWith(':')) break;
-    const [, mode, , blob] = header.slice(1).split(' ');
-    const file = path.join(top, name);
-    if (mode && blob && REGULAR.has(mode)) next.set(file, blob);
-    else next.delete(file);
+/** A file's new blob in a commit, or undefined when it is gone (or no longer a regular file). */
+export type Change = [file: string, blob: string | undefined];
+
+/**
+ * What changed between each pair of commits, with one `git diff-tree --stdin` for all pairs (a
+ * process per commit costs more than the diff itself). `--always` prints every pair's header, so
+ * an empty diff still starts its section.
+ */
+export function diffPairs(top: string, pairs: [from: string, to: string][]): Change[][] {
+  if (pairs.length === 0) return [];
+  // A line "<commit> <parent>" diffs the parent to the commit: `to` comes first.
+  const input = pairs.map(([from, to]) => `${to} ${from}`).join('\n');
+  const tokens = git(top, ['diff-tree', '--stdin', '--always', '-r', '-z', '--no-renames'], `${input}\n`).toString('utf8').split('\0');
+  const result: Change[][] = [];
+  let current: Change[] | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as string;
+    if (token.startsWith(':')) {
+      // ":<old mode> <new mode> <old blob> <new blob> <status>", then the path.
+      const [, mode, , blob] = token.slice(1).split(' ');
+      const name = tokens[++i] as string;
+      current?.push([path.join(top, name), mode && blob && REGULAR.has(mode) ? blob : undefined]);
+    } else if (/^[0-9a-f]{40,64}$/.test(token.trim())) {
+      current = [];
+      result.push(current);
+    }
   }
-  return next;
+  if (result.length !== pairs.length) throw new Error(`git diff-tree --stdin answered ${result.length} of ${pairs.length} commit pairs`);
+  return result;
+}
+
+/**
+ * Blob ids of work-tree files whose content is the index's (git's own stat check says so): the
+ * work tree then meets the history's cached facts without reading those files. Modified and
+ * untracked files are absent; their content is hashed.
+ */
+export function unmodifiedBlobs(top: string): Map<string, string> {
+  const blobs = new Map<string, string>();
+  for (const entry of git(top, ['ls-files', '-s', '-z']).toString('utf8').split('\0')) {
+    // "<mode> <blob> <stage>\t<path>"
+    const tab = entry.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, blob, stage] = entry.slice(0, tab).split(' ');
+    if (stage === '0' && mode && REGULAR.has(mode) && blob) blobs.set(path.join(top, entry.slice(tab + 1)), blob);
+  }
+  for (const name of git(top, ['diff-files', '--name-only', '-z']).toString('utf8').split('\0')) if (name) blobs.delete(path.join(top, name));
+  return blobs;
 }
 
 /** Reads many blobs with one `git cat-file --batch`. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BIN, ROOT } from './cli.js';
@@ -11,17 +11,33 @@ export interface DemoHistory {
   git(...args: string[]): string;
 }
 
+/** A handler added, then deleted, during the story: files come and go in a real history. */
+const PRESENCE = `import type { IncomingMessage } from 'node:http';
+import type { Server } from 'socket.io';
+import { getRequestScopedSupervisor } from '../supervisor.js';
+
+export function attachPresence(io: Server): void {
+  io.on('connection', (socket) => {
+    socket.on('presence', async (status: string) => {
+      const fake = { headers: { 'x-user-id': String(socket.data.userId) }, url: '/presence' } as unknown as IncomingMessage;
+      const supervisor = await getRequestScopedSupervisor(fake);
+      await supervisor.handle({ type: 'presence', text: status });
+    });
+  });
+}
+`;
+
 /**
- * The demo app in a temporary git repository with a migration story made by the real codemod, one
- * commit a week: the legacy app; a README edit (no code change); `fix --flagged` (phase 3a);
- * `fix --remove-legacy` (phase 3c).
+ * The demo app in a temporary git repository with a migration story, one commit a week: the legacy
+ * app; a README edit (no code change); a new handler with a new fake; the real codemod's
+ * `fix --flagged` (phase 3a) and `fix --remove-legacy` (phase 3c); the new handler deleted.
  */
 export function demoHistoryRepo(): DemoHistory {
   const dir = mkdtempSync(path.join(tmpdir(), 'wma-history-'));
   cpSync(path.join(ROOT, 'fixtures', 'demo-app'), dir, { recursive: true });
-  let day = 7;
+  let week = 0;
   const git = (...args: string[]): string => {
-    const date = `2026-09-${String(day).padStart(2, '0')}T12:00:00Z`;
+    const date = new Date(Date.UTC(2026, 8, 7 + 7 * week, 12)).toISOString();
     return execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=CI', '-c', 'commit.gpgsign=false', ...args], {
       cwd: dir,
       encoding: 'utf8',
@@ -31,7 +47,7 @@ export function demoHistoryRepo(): DemoHistory {
   const commit = (subject: string): void => {
     git('add', '-A');
     git('commit', '-q', '-m', subject);
-    day += 7;
+    week++;
   };
   const fix = (...args: string[]): void => {
     // Exit 1 means "some sites are left for manual review", which is the demo's honest state.
@@ -45,10 +61,14 @@ export function demoHistoryRepo(): DemoHistory {
   commit('legacy chat server');
   writeFileSync(path.join(dir, 'README.md'), '# legacy-chat\n\nMigrating to WebSocketContext, one room at a time.\n');
   commit('docs: migration plan');
+  writeFileSync(path.join(dir, 'src', 'ws', 'presence.ts'), PRESENCE);
+  commit('presence: a new handler reusing the HTTP supervisor');
   fix('--flagged');
   commit('rooms: new path behind USE_WEBSOCKET_SUPERVISOR_V3');
   fix('--remove-legacy');
   commit('rooms: remove the legacy path');
+  rmSync(path.join(dir, 'src', 'ws', 'presence.ts'));
+  commit('presence: removed');
   const commits = git('log', '--first-parent', '--reverse', '--format=%H %s')
     .trim()
     .split('\n')
