@@ -18,7 +18,7 @@ svg.chart{max-width:100%;height:auto;font-family:inherit}svg .grid{stroke:#e4e8e
 svg [data-bar]:hover rect,svg [data-point]:hover{stroke:#000;stroke-width:1.5}
 #filters{display:flex;flex-wrap:wrap;gap:12px;align-items:center;padding:8px;background:var(--soft);border:1px solid var(--line);border-radius:6px;margin-bottom:12px}
 #filters[hidden]{display:none}
-article{border:1px solid var(--line);border-left:4px solid var(--line);border-radius:4px;padding:8px 12px;margin:8px 0}
+article{border:1px solid var(--line);border-left:4px solid var(--line);border-radius:4px;padding:8px 12px;margin:8px 0;content-visibility:auto;contain-intrinsic-size:auto 200px}
 article.error{border-left-color:var(--err)}article.warning{border-left-color:var(--warn)}article.info{border-left-color:var(--info)}
 article:target{outline:3px solid #E69F00}
 article p{margin:6px 0}.sev{font-weight:700;text-transform:lowercase}.error .sev{color:var(--err)}.warning .sev{color:var(--warn)}.info .sev{color:var(--info)}
