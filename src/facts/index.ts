@@ -29,7 +29,8 @@ import { FRAMEWORKS } from './frameworks/index.js';
 import type { FactsOptions } from './options.js';
 import type { TypeOracle } from './type-oracle.js';
 import { positionsOf } from './positions.js';
-import { analyseScopes, isFunctionLike, requireSource, unwrap } from './scope.js';
+import { functionValues } from './flow.js';
+import { analyseScopes, isFunctionLike, requireSource, stripCasts, unwrap } from './scope.js';
 import { classHttpKind } from './shapes/subclass.js';
 import { classify, classifyBinding, fakeShapeOf } from './values.js';
 
@@ -100,7 +101,7 @@ export function extractFacts(file: string, text: string, options: FactsOptions, 
   return {
     file,
     functions,
-    registrations: [...a.registrations.values()].map(({ framework, event, handler, loc }) => ({ framework, event, handler, loc })),
+    registrations: [...a.registrations.values()].map(({ framework, event, handler, loc, evidence }) => ({ framework, event, handler, loc, ...(evidence ? { evidence } : {}) })),
     classes,
     exports: [...esmExports(a), ...cjsExports],
     imports: [...imports],
@@ -121,6 +122,7 @@ function findRegistrations(a: Analysis): void {
       else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
         for (const r of recognizers) r.onAssignment?.(a, node);
       } else if (ts.isObjectLiteralExpression(node)) for (const r of recognizers) r.onObject?.(a, node);
+      else if (isFunctionLike(node)) for (const r of recognizers) r.onFunction?.(a, node);
       ts.forEachChild(node, visit);
     };
     visit(a.sf);
@@ -139,10 +141,8 @@ function countRoles(a: Analysis): number {
 }
 
 function collectInFunction(a: Analysis, node: ts.Node, fn: FunctionFact): void {
-  if (ts.isReturnStatement(node) && node.expression) fn.returns.push(...classify(a, node.expression));
-  if (ts.isArrowFunction(node) && !ts.isBlock(node.body) && a.scopes.fnIds.get(node) === fn.id) {
-    fn.returns.push(...classify(a, node.body));
-  }
+  if (ts.isReturnStatement(node) && node.expression) collectReturn(a, node.expression, fn);
+  if (ts.isArrowFunction(node) && !ts.isBlock(node.body) && a.scopes.fnIds.get(node) === fn.id) collectReturn(a, node.body, fn);
 
   if (ts.isCallExpression(node)) collectCall(a, node, fn);
   else if (ts.isNewExpression(node)) collectNew(a, node, fn);
@@ -150,6 +150,14 @@ function collectInFunction(a: Analysis, node: ts.Node, fn: FunctionFact): void {
     const origin = fakeShapeOf(a, node);
     if (origin) recordValue(a, fn, node, { t: 'fake', origin });
   } else if (ts.isIdentifier(node)) collectOuterRef(a, node, fn);
+}
+
+function collectReturn(a: Analysis, expr: ts.Expression, fn: FunctionFact): void {
+  fn.returns.push(...classify(a, expr));
+  const inner = stripCasts(expr);
+  if (!isFunctionLike(inner) && !ts.isIdentifier(inner) && !ts.isCallExpression(inner) && !ts.isConditionalExpression(inner)) return;
+  const returned = functionValues(a, inner).map(({ target }) => target);
+  if (returned.length > 0) (fn.returnsFns ??= []).push(...returned);
 }
 
 function collectCall(a: Analysis, call: ts.CallExpression, fn: FunctionFact): void {
@@ -183,7 +191,10 @@ function collectNew(a: Analysis, node: ts.NewExpression, fn: FunctionFact): void
     return;
   }
   const target = resolveTarget(a, node.expression);
-  if (target) recordValue(a, fn, node, { t: 'new', target });
+  if (!target) return;
+  recordValue(a, fn, node, { t: 'new', target });
+  // `new Socket(ws, req)` with an ES5 constructor function runs that function.
+  if (target.t !== 'class') fn.calls.push({ target, loc: locOf(a, node) });
 }
 
 /**

@@ -146,8 +146,23 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
       return fn ? { t: 'fn', file, fn } : undefined;
     }
     if (target.t === 'class') return { t: 'class', file, name: target.name };
+    if (target.t === 'result') return undefined;
     const imported = resolveImport(file, target.source);
     return imported ? resolveExport(imported, target.imported) : undefined;
+  };
+
+  /** Functions a target designates; for `result`, the functions that calling it returns (value flow across files). */
+  const resolveFns = (file: string, target: Target, seen = new Set<string>()): FnRef[] => {
+    if (target.t !== 'result') {
+      const resolved = resolveTarget(file, target);
+      return resolved?.t === 'fn' ? [{ file: resolved.file, fn: resolved.fn }] : [];
+    }
+    return resolveFns(file, target.of, seen).flatMap((maker) => {
+      const key = keyOf(maker.file, maker.fn.id);
+      if (seen.has(key)) return [];
+      seen.add(key);
+      return (maker.fn.returnsFns ?? []).flatMap((returned) => resolveFns(maker.file, returned, seen));
+    });
   };
 
   // --- WebSocket scope -------------------------------------------------------------------------
@@ -159,11 +174,13 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
     scopes.set(key, reason);
     queue.push({ file, fn, reason });
   };
-  for (const facts of [...files.values()]) {
-    for (const registration of facts.registrations) {
-      const handler = resolveTarget(facts.file, registration.handler);
-      if (handler?.t !== 'fn') continue;
-      enter(handler.file, handler.fn, { registration: { ...registration, file: facts.file }, path: [] });
+  // Seen registrations first: a function that is also recognised by its signature alone keeps the
+  // registration that was seen as its reason.
+  const registrations = [...files.values()].flatMap((facts) => facts.registrations.map((registration) => ({ ...registration, file: facts.file })));
+  registrations.sort((x, y) => Number(Boolean(x.evidence)) - Number(Boolean(y.evidence)));
+  for (const registration of registrations) {
+    for (const handler of resolveFns(registration.file, registration.handler)) {
+      enter(handler.file, handler.fn, { registration, path: [] });
     }
   }
   // Breadth-first (shortest call paths first), with a read index instead of shift(), which is O(n).
