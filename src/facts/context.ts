@@ -380,6 +380,11 @@ function memberIndex(a: Analysis): MemberIndex {
   return index;
 }
 
+/** Methods given to `Owner.prototype` in this file. */
+export function prototypeMethodNames(a: Analysis, owner: string): string[] {
+  return [...(memberIndex(a).prototypeMethods.get(owner)?.keys() ?? [])];
+}
+
 /** Every value assigned to `this.<name>` anywhere in the file. */
 export function thisAssignments(a: Analysis, name: string): ts.Expression[] {
   return memberIndex(a).thisAssigned.get(name) ?? [];

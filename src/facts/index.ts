@@ -29,8 +29,10 @@ import { FRAMEWORKS } from './frameworks/index.js';
 import type { FactsOptions } from './options.js';
 import type { TypeOracle } from './type-oracle.js';
 import { positionsOf } from './positions.js';
+import { requestProducer } from './request-builders.js';
 import { functionValues } from './flow.js';
 import { analyseScopes, isFunctionLike, requireSource, stripCasts, unwrap } from './scope.js';
+import { mimicClasses } from './shapes/mimic.js';
 import { classHttpKind } from './shapes/subclass.js';
 import { classify, classifyBinding, fakeShapeOf } from './values.js';
 
@@ -97,6 +99,7 @@ export function extractFacts(file: string, text: string, options: FactsOptions, 
     ts.forEachChild(node, (child) => visit(child, fn));
   };
   visit(sf, undefined);
+  classes.push(...mimicClasses(a).filter((mimic) => !classes.some((known) => known.name === mimic.name)));
 
   return {
     file,
@@ -153,11 +156,26 @@ function collectInFunction(a: Analysis, node: ts.Node, fn: FunctionFact): void {
 }
 
 function collectReturn(a: Analysis, expr: ts.Expression, fn: FunctionFact): void {
-  fn.returns.push(...classify(a, expr));
+  const values = classify(a, expr);
+  const producer = requestProducer(a, a.scopes.fnNodes[fn.id] as ts.Node);
+  if (producer?.t === 'position') {
+    // What a guard's `getRequest()` returns is used as the request: a request position.
+    for (const value of values) {
+      const at = value.t === 'fake' && value.origin.positional ? value.origin : undefined;
+      fn.uses.push({ value, loc: at ? at.loc : locOf(a, expr), snippet: at ? at.snippet : snippetOf(a, expr), position: 'request', sink: `${producer.sink}()` });
+    }
+  }
+  fn.returns.push(...(producer?.t === 'builder' ? values.map((value) => asBuiltRequest(value, producer.name)) : values));
   const inner = stripCasts(expr);
   if (!isFunctionLike(inner) && !ts.isIdentifier(inner) && !ts.isCallExpression(inner) && !ts.isConditionalExpression(inner)) return;
   const returned = functionValues(a, inner).map(({ target }) => target);
   if (returned.length > 0) (fn.returnsFns ??= []).push(...returned);
+}
+
+/** A literal returned by a request-building helper is a request wherever it goes. */
+function asBuiltRequest(value: ValueRef, name: string): ValueRef {
+  if (value.t !== 'fake' || !value.origin.positional || (value.origin.shape !== 'literal' && value.origin.shape !== 'spread-literal')) return value;
+  return { t: 'fake', origin: { ...value.origin, kind: 'request', positional: false, describe: `${value.origin.describe} returned by \`${name}()\`, which builds a request` } };
 }
 
 function collectCall(a: Analysis, call: ts.CallExpression, fn: FunctionFact): void {
