@@ -10,7 +10,7 @@ export const fakeResponse: Rule = {
   },
   check(graph) {
     return graph.fakes
-      .filter((hit) => hit.kind === 'response' && (hit.position === 'response' || !hit.origin.positional))
+      .filter((hit) => hit.kind === 'response' && hit.position === 'response')
       .map((hit): RuleFinding => {
         const isSocketIoMiddleware = hit.scope.registration.framework === 'socket.io';
         return {
