@@ -62,6 +62,8 @@ export const fakeRequest: Rule = {
           fixable: !hit.echo && Boolean(counterpart) && hit.position === 'request' && hit.originFile === hit.file,
           related: fakeRelated(hit),
           anchor: `${hit.echo ? `${hit.echo.at}|` : ''}${hit.fn.fn.name}|${hit.snippet}`,
+          framework: hit.scope.registration.framework,
+          shape: hit.origin.shape,
         };
       });
   },

@@ -25,6 +25,8 @@ export const fakeResponse: Rule = {
           fixable: !hit.echo && isSocketIoMiddleware,
           related: fakeRelated(hit),
           anchor: `${hit.echo ? `${hit.echo.at}|` : ''}${hit.fn.fn.name}|${hit.snippet}`,
+          framework: hit.scope.registration.framework,
+          shape: hit.origin.shape,
         };
       });
   },
