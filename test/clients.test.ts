@@ -9,11 +9,11 @@ import * as assert from 'uvu/assert';
 import { ROOT } from './helpers/cli.js';
 import { CLEAN_HANDLER, FAKE_HANDLER, consumerCopy, consumerProject, writeFiles } from './helpers/consumer.js';
 import { nodeBinDir, oldestClaimedNode } from './helpers/node.js';
+import { GIT_IDENTITY } from './helpers/git.js';
 import { readmeBlock } from './helpers/readme.js';
 
 const CODEMOD_FIXTURES = path.join(ROOT, 'fixtures', 'codemod');
 const fixture = (name: string): string => readFileSync(path.join(CODEMOD_FIXTURES, name), 'utf8');
-const GIT_ENV = { GIT_AUTHOR_NAME: 'CI', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'CI', GIT_COMMITTER_EMAIL: 'ci@example.com' };
 
 const jscodeshift = suite('jscodeshift runner with the installed transform');
 
@@ -48,7 +48,7 @@ jscodeshift.run();
 const husky = suite('husky + lint-staged: the README recipe behind a real git commit');
 
 let repo = '';
-const env = { ...process.env, ...GIT_ENV, NO_COLOR: '1', FORCE_COLOR: '0' };
+const env = { ...process.env, ...GIT_IDENTITY, NO_COLOR: '1', FORCE_COLOR: '0' };
 const sh = (command: string, args: string[]): { status: number | null; output: string } => {
   const result = spawnSync(command, args, { cwd: repo, env, encoding: 'utf8', timeout: 300_000 });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };

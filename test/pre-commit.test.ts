@@ -11,9 +11,9 @@ import * as assert from 'uvu/assert';
 import { parse, stringify } from 'yaml';
 import { ROOT } from './helpers/cli.js';
 import { CLEAN_HANDLER, FAKE_HANDLER, scratchDir, writeFiles } from './helpers/consumer.js';
+import { GIT_IDENTITY } from './helpers/git.js';
 import { readmeBlock } from './helpers/readme.js';
 
-const GIT_ENV = { GIT_AUTHOR_NAME: 'CI', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'CI', GIT_COMMITTER_EMAIL: 'ci@example.com' };
 
 /** This working tree (tracked and untracked files, minus ignored ones) committed to a fresh repository, as a clone of main would have it. */
 function hookRepository(): { dir: string; rev: string } {
@@ -25,7 +25,7 @@ function hookRepository(): { dir: string; rev: string } {
     if (!existsSync(from) || lstatSync(from).isDirectory()) continue; // deleted in the work tree, or a nested repository
     cpSync(from, path.join(dir, file), { verbatimSymlinks: true });
   }
-  const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...GIT_ENV } });
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...GIT_IDENTITY } });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '--no-verify', '-m', 'snapshot');
@@ -47,7 +47,7 @@ preCommit.before(() => {
   const hook = hookRepository();
   repo = scratchDir('wma-precommit-user-');
   // Its own PRE_COMMIT_HOME: the first run installs the hook from nothing, as on a new machine.
-  env = { ...process.env, ...GIT_ENV, PRE_COMMIT_HOME: scratchDir('wma-precommit-home-'), NO_COLOR: '1' };
+  env = { ...process.env, ...GIT_IDENTITY, PRE_COMMIT_HOME: scratchDir('wma-precommit-home-'), NO_COLOR: '1' };
   // The README's configuration, pointed at the local clone instead of the published repository.
   const config = parse(readmeBlock('**pre-commit**', 'yaml')) as { repos: Array<{ repo: string; rev: string }> };
   assert.is(config.repos.length, 1);

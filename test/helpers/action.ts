@@ -82,24 +82,17 @@ function evaluate(source: string, lookup: (name: string) => Value, status: { fai
     const equal = String(left).toLowerCase() === String(primary()).toLowerCase();
     return op === '==' ? equal : !equal;
   };
-  const and = (): Value => {
-    let value = comparison();
-    while (tokens[at] === '&&') {
+  // Left-associative `&&` / `||` chains, short-circuit values as GitHub returns them.
+  const chain = (op: string, next: () => Value, pick: (left: Value, right: Value) => Value): Value => {
+    let value = next();
+    while (tokens[at] === op) {
       at++;
-      const right = comparison();
-      value = truthy(value) ? right : value;
+      value = pick(value, next());
     }
     return value;
   };
-  const or = (): Value => {
-    let value = and();
-    while (tokens[at] === '||') {
-      at++;
-      const right = and();
-      value = truthy(value) ? value : right;
-    }
-    return value;
-  };
+  const and = (): Value => chain('&&', comparison, (left, right) => (truthy(left) ? right : left));
+  const or = (): Value => chain('||', and, (left, right) => (truthy(left) ? left : right));
   const value = or();
   if (at !== tokens.length) throw new Error(`trailing tokens in: ${source}`);
   return value;
