@@ -40,6 +40,8 @@ export const fakeRequest: Rule = {
           fixable: Boolean(counterpart) && hit.position === 'request' && hit.originFile === hit.file,
           related: fakeSteps(hit),
           anchor: `${hit.fn.fn.name}|${hit.snippet}`,
+          framework: hit.scope.registration.framework,
+          shape: hit.origin.shape,
         };
       });
   },

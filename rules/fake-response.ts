@@ -26,6 +26,8 @@ export const fakeResponse: Rule = {
           fixable: isSocketIoMiddleware,
           related: fakeSteps(hit),
           anchor: `${hit.fn.fn.name}|${hit.snippet}`,
+          framework: hit.scope.registration.framework,
+          shape: hit.origin.shape,
         };
       });
   },

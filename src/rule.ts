@@ -8,6 +8,12 @@ export interface RuleMeta {
   defaultSeverity: Severity;
   /** Whether `ws-mock-audit fix` can rewrite some of this rule's findings. */
   fixable: boolean;
+  /**
+   * Where its findings stand in the migration funnel of the HTML report: `fake` (a fake or
+   * request-scoped call still to rewrite), `legacy-branch` (rewritten, legacy path still behind the
+   * flag). Unset: error-level rules count as `fake`, others stay out of the funnel.
+   */
+  stage?: 'fake' | 'legacy-branch' | 'none';
 }
 
 /** What a rule reports; severity, fingerprint and paths are filled in by the scan. */
@@ -19,6 +25,9 @@ export interface RuleFinding {
   related: Step[];
   /** Text that identifies the finding independent of its line: the flagged snippet and its function. */
   anchor: string;
+  /** Data for reports that group findings (the HTML report's charts): framework and fake shape ids. */
+  framework?: string;
+  shape?: string;
 }
 
 export interface RuleContext {

@@ -188,6 +188,10 @@ export interface Finding {
   fingerprint: string;
   fixable: boolean;
   related: RelatedLocation[];
+  /** The framework whose registration puts the finding in WebSocket scope (a `FrameworkId`), when there is one. */
+  framework?: string;
+  /** How the fake was made (a `ShapeId`), when the finding is about a fake. */
+  shape?: string;
 }
 
 export interface FileError {
