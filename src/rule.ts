@@ -47,7 +47,8 @@ export function frameworkName(scope: ScopeReason): string {
 
 /** "the socket.io `chat` handler" or "`loadUser()`, called from the `ws` `message` handler," */
 export function whereDescription(scope: ScopeReason, fnName: string): string {
-  const handler = `the ${frameworkName(scope)} ${scope.registration.event}`;
+  const evidence = scope.registration.evidence ? ` (${scope.registration.evidence})` : '';
+  const handler = `the ${frameworkName(scope)} ${scope.registration.event}${evidence}`;
   if (scope.path.length === 0) return handler;
   return `\`${fnName}()\`, which runs from ${handler},`;
 }
