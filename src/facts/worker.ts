@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { describeError } from '../errors.js';
+import { describeError, isStackOverflow } from '../errors.js';
 import { extractFacts } from './index.js';
 import type { FactsOptions } from './options.js';
 
@@ -14,7 +14,7 @@ parentPort?.on('message', ({ items }: Batch) => {
     try {
       return { index, facts: extractFacts(file, text, options) };
     } catch (error) {
-      return { index, error: describeError(error) };
+      return { index, error: describeError(error), overflow: isStackOverflow(error) };
     }
   });
   parentPort?.postMessage(results);
