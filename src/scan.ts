@@ -54,6 +54,8 @@ export interface ScanStats {
   jobs: number;
   /** Worker threads actually started (0: small batches are parsed in-process). */
   workers: number;
+  /** The files that took longest to parse and analyse, slowest first (at most five). */
+  slowest: { file: string; ms: number }[];
   /** Milliseconds per stage. */
   timings: { discover: number; read: number; facts: number; link: number; rules: number };
 }
@@ -142,6 +144,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   // A file named on the command line is always analysed: no size limit, never "minified".
   const named = new Set(discovery.inputs.flatMap((input) => (input.explicit ? [input.file] : [])));
   for (const error of discovery.errors) if (error.kind === 'unreadable') skipped.push({ file: error.file, reason: 'unreadable', message: error.message });
+  const slowest: { file: string; ms: number }[] = [];
 
   /** Reads a file once, keeping its text. */
   const readOnce = (file: string): ReadResult => {
@@ -254,10 +257,11 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     } else {
       const facts = await parser();
       results = items.map(({ file, text }) => {
+        const started = performance.now();
         try {
-          return { facts: facts.extractFacts(file, text, config.facts, oracle) };
+          return { facts: facts.extractFacts(file, text, config.facts, oracle), ms: performance.now() - started };
         } catch (error) {
-          return { error: describeError(error), overflow: isStackOverflow(error) };
+          return { error: describeError(error), overflow: isStackOverflow(error), ms: performance.now() - started };
         }
       });
     }
@@ -265,6 +269,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     stats.parsed += items.length;
     return results.flatMap((result, index) => {
       const item = items[index] as { file: string; text: string };
+      if (result.ms !== undefined) noteTime(slowest, item.file, result.ms);
       if ('error' in result) {
         const failure = internalErrorMessage(result);
         errors.push({ file: item.file, message: failure, kind: 'internal' });
@@ -380,6 +385,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       walkFromCache: walkReplayed,
       jobs,
       workers: pool?.workers ?? 0,
+      slowest: slowest.map(({ file, ms }) => ({ file, ms: Math.round(ms) })),
       timings,
     },
     durationMs: Math.round(clock.total()),
@@ -421,6 +427,16 @@ async function retryDeepFiles(items: { file: string; text: string }[], results: 
 /** What an internal error says: the file could not be analysed, and this is a bug to report. */
 function internalErrorMessage(result: { error: string }): string {
   return `internal error while analysing this file: ${result.error}. The rest of the run went on, but this file was not analysed. This is a bug in ws-mock-audit ${packageVersion()}: please report it at ${ISSUES_URL} with the message and, if you can, the file or a reduced copy that still fails.`;
+}
+
+const SLOWEST_KEPT = 5;
+
+/** Keeps the few slowest files, slowest first. */
+function noteTime(slowest: { file: string; ms: number }[], file: string, ms: number): void {
+  if (slowest.length === SLOWEST_KEPT && ms <= (slowest.at(-1)?.ms ?? 0)) return;
+  slowest.push({ file, ms });
+  slowest.sort((a, b) => b.ms - a.ms);
+  if (slowest.length > SLOWEST_KEPT) slowest.pop();
 }
 
 function withOverlay(reader: SourceReader, overlay: Map<string, string>): SourceReader {

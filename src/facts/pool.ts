@@ -2,8 +2,11 @@ import { Worker } from 'node:worker_threads';
 import type { FileFacts } from '../types.js';
 import type { FactsOptions } from './options.js';
 
-/** `overflow`: the thread ran out of stack (a deeply nested file); a thread with a larger one can try again. */
-export type Extracted = { facts: FileFacts } | { error: string; overflow?: boolean };
+/**
+ * One file's facts or the error that stopped them, and how long parsing and extraction took.
+ * `overflow`: the thread ran out of stack (a deeply nested file); a thread with a larger one can try again.
+ */
+export type Extracted = ({ facts: FileFacts } | { error: string; overflow?: boolean }) & { ms?: number };
 
 /**
  * The stack of the thread that re-analyses files that overflowed a normal one (3,000 nested
@@ -54,7 +57,7 @@ export function startPool(workers: number, options: FactsOptions, stackSizeMb?: 
       for (const result of results) {
         const resolve = waiting.get(result.index);
         waiting.delete(result.index);
-        resolve?.('facts' in result ? { facts: result.facts } : { error: result.error, ...(result.overflow ? { overflow: true } : {}) });
+        resolve?.('facts' in result ? { facts: result.facts, ms: result.ms } : { error: result.error, ms: result.ms, ...(result.overflow ? { overflow: true } : {}) });
       }
       pump();
     });
