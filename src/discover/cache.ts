@@ -11,7 +11,8 @@ export interface CachedResult {
   errors: FileError[];
 }
 
-const FORMAT = 3;
+// 3: findings in the cached result carry `framework` and `shape`; 4: skips and internal errors are cached (`notes`).
+const FORMAT = 4;
 const HASH_LENGTH = 22;
 const NO_HASH = '-'.repeat(HASH_LENGTH);
 /**
