@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CachedResult, CacheHit, FactsCache } from '../discover/cache.js';
+import type { CachedResult, CacheHit, FactsCache, FileOutcome } from '../discover/cache.js';
 import type { Input } from '../discover/files.js';
 import type { FileFacts } from '../types.js';
 
@@ -34,6 +34,8 @@ export function createContentCache(): ContentCache {
   /** Path → blob id → facts (null: skipped by the prefilter). */
   const entries = new Map<string, Map<string, FileFacts | null>>();
   const entry = (file: string, id: string | undefined): FileFacts | null | undefined => (id === undefined ? undefined : entries.get(file)?.get(id));
+  /** Contents skipped or failed (an internal error), by blob id and path: reported again for every snapshot that holds them. */
+  const outcomes = new Map<string, FileOutcome>();
   let parsed = 0;
   let prefiltered = 0;
   /** The last result and the contents it rests on: reused by the next snapshot if none of that changed. */
@@ -51,7 +53,10 @@ export function createContentCache(): ContentCache {
     /** Inputs whose content has facts (not skipped by the prefilter): what a result rests on besides linked files. */
     const withFacts = new Set<string>();
     const lookup = (file: string, readText: () => string | undefined): CacheHit | undefined => {
-      const found = entry(file, idOf(file, readText));
+      const id = idOf(file, readText);
+      const outcome = id === undefined ? undefined : outcomes.get(`${id}\0${file}`);
+      if (outcome) return { hasFacts: false, outcome };
+      const found = entry(file, id);
       if (found === undefined) return undefined;
       return found ? WITH_FACTS : WITHOUT_FACTS;
     };
@@ -79,6 +84,10 @@ export function createContentCache(): ContentCache {
         else if (!facts && before === undefined) prefiltered++;
         byId.set(id, facts);
         if (facts && isInput.has(file)) withFacts.add(file);
+      },
+      storeOutcome(file, text, outcome) {
+        const id = idOf(file, () => text);
+        if (id !== undefined) outcomes.set(`${id}\0${file}`, outcome);
       },
       discovery: () => undefined,
       recordDiscovery: () => undefined,
