@@ -13,4 +13,19 @@ export interface SiteContext {
   imports: Set<string>;
   released: Set<string>;
   options: RewriteOptions;
+  project: ProjectLinks;
+}
+
+/** What the project step knows across files, and what a file's rewrite tells it back. */
+export interface ProjectLinks {
+  /** Callees here (`wrap`, `helpers.wrap`) that are forwarding socket.io wrappers from other modules. */
+  importedWrappers: Set<string>;
+  /** Exported helper (local name) → its uses left in other modules after their rewrite; absent: unknown. */
+  externalUses: Map<string, number>;
+  /** Out: helpers of this file that are exported, with the names they are exported as. */
+  exportedHelpers: Map<string, string[]>;
+}
+
+export function emptyLinks(): ProjectLinks {
+  return { importedWrappers: new Set(), externalUses: new Map(), exportedHelpers: new Map() };
 }
