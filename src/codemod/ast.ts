@@ -39,7 +39,7 @@ export function calleeName(callee: Node | undefined): string | undefined {
   const inner = unwrap(callee);
   if (!inner) return undefined;
   if (inner.type === 'Identifier') return inner.name as string;
-  if (inner.type === 'MemberExpression' && !inner.computed && (inner.property as Node).type === 'Identifier') return (inner.property as Node).name as string;
+  if ((inner.type === 'MemberExpression' || inner.type === 'OptionalMemberExpression') && !inner.computed && (inner.property as Node).type === 'Identifier') return (inner.property as Node).name as string;
   return undefined;
 }
 
@@ -55,17 +55,18 @@ export function findBinding(c: { j: JSCodeshift }, from: Path, name: string): Bi
   const bindingPath = scope?.getBindings()[name]?.[0];
   const declarator = bindingPath?.parent as Path | undefined;
   if (!scope || !declarator || (declarator.node as Node).type !== 'VariableDeclarator' || ((declarator.node as Node).id as Node) !== bindingPath?.node) return undefined;
-  let references = 0;
   let assigned = false;
+  // A shorthand property (`{ cookie }`) holds its name twice, as key and value: count places, not nodes.
+  const places = new Set<number>();
   c.j(scope.path as never)
     .find(c.j.Identifier, { name })
     .forEach((path: Path) => {
       if (path === bindingPath || !isReference(path)) return;
       const parent = path.parent?.node as Node | undefined;
       if (parent?.type === 'AssignmentExpression' && parent.left === path.node) assigned = true;
-      else references++;
+      else places.add((path.node as Node).start ?? 0);
     });
-  return { path: declarator, references, assigned };
+  return { path: declarator, references: places.size, assigned };
 }
 
 export function isReference(path: Path): boolean {

@@ -5,6 +5,14 @@ export interface Edit {
   start: number;
   end: number;
   text: string;
+  /** Part of the replaced range that the new text carries over unchanged (moved code): not rewritten. */
+  keeps?: { start: number; end: number };
+}
+
+/** Whether an offset lies in what an edit rewrote (inside its range, outside what it carries over). */
+export function rewrites(edit: Edit, offset: number): boolean {
+  if (offset < edit.start || offset >= edit.end) return false;
+  return !edit.keeps || offset < edit.keeps.start || offset >= edit.keeps.end;
 }
 
 export function overlaps(edits: Edit[], from: number): boolean {
@@ -19,10 +27,28 @@ export function overlaps(edits: Edit[], from: number): boolean {
   return false;
 }
 
+/**
+ * Applies the edits. Where whole lines were deleted between two blank lines, one of the blanks goes
+ * too, so removing a helper does not leave a double gap; no other line is touched.
+ */
 export function applyEdits(source: string, edits: Edit[]): string {
-  let output = source;
-  for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
-    output = output.slice(0, edit.start) + edit.text + output.slice(edit.end);
+  let output = '';
+  let from = 0;
+  const gaps: number[] = [];
+  for (const edit of [...edits].sort((a, b) => a.start - b.start || a.end - b.end)) {
+    output += source.slice(from, edit.start);
+    const deletesLines = edit.text === '' && edit.end > edit.start && (edit.start === 0 || source[edit.start - 1] === '\n') && source[edit.end - 1] === '\n';
+    if (deletesLines) gaps.push(output.length);
+    output += edit.text;
+    from = Math.max(from, edit.end);
+  }
+  output += source.slice(from);
+  for (const gap of gaps.reverse()) {
+    const lineEnd = output.indexOf('\n', gap);
+    const previousStart = output.lastIndexOf('\n', gap - 2) + 1;
+    const blankHere = lineEnd >= 0 && /^[ \t]*$/.test(output.slice(gap, lineEnd));
+    const blankBefore = gap > 0 && /^[ \t]*$/.test(output.slice(previousStart, gap - 1));
+    if (blankHere && blankBefore) output = output.slice(0, gap) + output.slice(lineEnd + 1);
   }
   return output;
 }

@@ -7,6 +7,7 @@ import { discoverFiles, projectRoot, toPosix } from '../discover/files.js';
 import { UsageError, describeError } from '../errors.js';
 import { createResolver } from '../link/resolve.js';
 import { scan, type ScanOptions } from '../scan.js';
+import type { Finding } from '../types.js';
 import { ACTIONABLE, parserOf, plansFromFindings, rewriteOptions } from './fixable.js';
 import { rewriteProject } from './project.js';
 
@@ -93,7 +94,7 @@ export async function fix(options: FixOptions): Promise<FixResult> {
     outputs.set(item.file, item.after);
     diff += createTwoFilesPatch(`a/${relative}`, `b/${relative}`, item.raw, item.after, undefined, undefined, { context: 3 });
   }
-  manual.push(...(await remaining(options, cwd, outputs, manual)));
+  manual.push(...(await remaining(options, cwd, outputs, explainedBy(manual, scanned.findings))));
   manual.sort((a, b) => compareText(a.file, b.file) || a.line - b.line);
   return { changed, applied, manual, errors, diff };
 }
@@ -102,15 +103,24 @@ export async function fix(options: FixOptions): Promise<FixResult> {
  * What is left for a person after the rewrite: the scan again, over the rewritten text (written or
  * not). With --flagged the legacy branch stays on purpose, so only untouched files count.
  */
-async function remaining(options: FixOptions, cwd: string, outputs: Map<string, string>, refused: ManualItem[]): Promise<ManualItem[]> {
+async function remaining(options: FixOptions, cwd: string, outputs: Map<string, string>, explained: Set<string>): Promise<ManualItem[]> {
   const after = await scan({ ...options, cwd, overlay: outputs, cache: false });
   const wanted = options.removeLegacy ? ['legacy-flag-branch'] : ['fake-request', 'fake-response', 'request-scoped-factory'];
-  const explained = new Set(refused.map((item) => `${item.file}:${item.line}`));
   return after.findings
     .filter((finding) => wanted.includes(finding.ruleId))
     .filter((finding) => !(options.flagged && outputs.has(finding.file)))
-    .filter((finding) => !explained.has(`${finding.file}:${finding.line}`))
+    .filter((finding) => !explained.has(finding.fingerprint) && !explained.has(`${finding.file}:${finding.line}`))
     .map((finding) => ({ file: finding.file, line: finding.line, reason: `${finding.ruleId}: ${firstSentence(finding.message)}` }));
+}
+
+/**
+ * Sites a refusal already explains: by place, and by the fingerprints of the findings there, which
+ * survive the line shifts of the rewrite.
+ */
+function explainedBy(refused: ManualItem[], findings: Finding[]): Set<string> {
+  const places = new Set(refused.map((item) => `${item.file}:${item.line}`));
+  const fingerprints = findings.filter((finding) => places.has(`${finding.file}:${finding.line}`)).map((finding) => finding.fingerprint);
+  return new Set([...places, ...fingerprints]);
 }
 
 interface Decoded {

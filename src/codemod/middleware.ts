@@ -84,18 +84,26 @@ function isHandshakeOf(node: Node | undefined, socket: string): boolean {
   return name === 'handshake' && object?.type === 'Identifier' && object.name === socket;
 }
 
+/** `const req = socket.request` in the middleware, passed on as `req`. */
+function isAliasOf(c: SiteContext, from: Path, node: Node | undefined, socket: string): boolean {
+  const inner = unwrap(node);
+  if (inner?.type !== 'Identifier') return false;
+  return isHandshakeOf(bindingInit(from, inner.name as string), socket);
+}
+
 function middlewareShape(c: SiteContext, fnPath: Path, callPath: Path): Shape | string {
   const fn = fnPath.node as Node;
   const call = callPath.node as Node;
   const params = (fn.params as Node[]).map((param) => unwrap(param));
   const [socketParam, nextParam] = params;
   const [requestArg, , nextArg] = (call.arguments as Node[]).map((arg) => unwrap(arg));
-  if (socketParam?.type !== 'Identifier' || nextParam?.type !== 'Identifier' || params.length !== 2) {
-    return refusal('the middleware is called from inside a function that is not a socket.io middleware `(socket, next)`, after other work', 'socketIoNested');
+  const ownRequest = socketParam?.type === 'Identifier' && (isHandshakeOf(requestArg, socketParam.name as string) || isAliasOf(c, callPath, requestArg, socketParam.name as string));
+  if (!ownRequest || nextParam?.type !== 'Identifier' || params.length !== 2) {
+    return refusal('the middleware is called from inside a function that is not the socket.io middleware `(socket, next)` itself, after other work', 'socketIoNested');
   }
-  if (!isHandshakeOf(requestArg, socketParam.name as string)) return refusal('the middleware gets a request other than `socket.request`', 'socketIoExtraWork');
   const statement = onlyStatement(fn, callPath);
   if (!statement) return refusal('the socket.io middleware does more than run the middleware (other statements around the call)', 'socketIoExtraWork');
+  if (!isHandshakeOf(requestArg, socketParam.name as string)) return refusal('the middleware gets a copy of `socket.request` made in the middleware', 'socketIoExtraWork');
   const callee = unwrap(call.callee as Node) as Node;
   if (mentions(c, callee, [socketParam.name as string, nextParam.name as string])) return refusal('the middleware is built from the socket itself', 'socketIoExtraWork');
   if ((call.arguments as Node[]).length !== 3) return refusal('the middleware is called with other than (request, response, next)', 'socketIoExtraWork');
@@ -398,10 +406,14 @@ function replaceWithCallbackBody(c: SiteContext, statement: Node, callback: Node
     return;
   }
   const first = statements[0] as Node;
-  const last = statements.at(-1) as Node;
-  const innerStart = c.source.lastIndexOf('\n', (first.start ?? 0) - 1) + 1;
-  const innerEnd = c.source.indexOf('\n', last.end ?? 0);
-  const inner = c.source.slice(innerStart, innerEnd < 0 ? c.source.length : innerEnd + 1);
+  // Everything between the braces' lines moves, comments included.
+  const open = (body.start ?? 0) + 1;
+  const close = (body.end ?? 0) - 1;
+  const afterOpen = c.source.indexOf('\n', open);
+  const innerStart = afterOpen >= 0 && afterOpen < (first.start ?? 0) && /^\s*$/.test(c.source.slice(open, afterOpen)) ? afterOpen + 1 : c.source.lastIndexOf('\n', (first.start ?? 0) - 1) + 1;
+  const closeLine = c.source.lastIndexOf('\n', close - 1) + 1;
+  const innerEnd = /^\s*$/.test(c.source.slice(closeLine, close)) ? closeLine : c.source.indexOf('\n', (statements.at(-1) as Node).end ?? 0) + 1;
+  const inner = c.source.slice(innerStart, innerEnd);
   const outerIndent = indentationAt(c.source, statement.start ?? 0);
   const innerIndent = indentationAt(c.source, first.start ?? 0);
   const dedented = inner
@@ -409,7 +421,8 @@ function replaceWithCallbackBody(c: SiteContext, statement: Node, callback: Node
     .map((line) => (line.startsWith(innerIndent) ? outerIndent + line.slice(innerIndent.length) : line))
     .join('\n');
   const wholeLines = range.start !== (statement.start ?? 0);
-  c.edits.push(wholeLines ? { ...range, text: dedented } : { start: statement.start ?? 0, end: statement.end ?? 0, text: dedented.trim() });
+  const keeps = { start: innerStart, end: innerEnd };
+  c.edits.push(wholeLines ? { ...range, text: dedented, keeps } : { start: statement.start ?? 0, end: statement.end ?? 0, text: dedented.trim(), keeps });
 }
 
 /**

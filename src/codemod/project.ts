@@ -1,6 +1,7 @@
 import type { JSCodeshift } from 'jscodeshift';
 import { calleeName, keyName, unwrap, type Node, type Path } from './ast.js';
 import { emptyLinks, type ProjectLinks } from './context.js';
+import { rewrites } from './edits.js';
 import { offsetOf, rewrite, type FixPlan, type RewriteOptions, type RewriteResult } from './rewrite.js';
 
 /** What the project step needs from its caller: files, their text, a parser and a module resolver. */
@@ -143,5 +144,5 @@ function importsOf(j: JSCodeshift, source: string, file: string, target: string,
 export function isRewritten(outcome: FileRewrite | undefined, site: { line: number; column: number }): boolean {
   if (!outcome || !('result' in outcome) || outcome.result.output === undefined) return false;
   const offset = offsetOf(outcome.source, site);
-  return outcome.result.edits.some((edit) => edit.start <= offset && offset < edit.end);
+  return outcome.result.edits.some((edit) => rewrites(edit, offset));
 }

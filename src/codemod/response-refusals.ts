@@ -23,6 +23,7 @@ export function refuseResponse(c: SiteContext, found: Path): string {
   if (holder && (holder.type === 'CallExpression' || holder.type === 'OptionalCallExpression') && calleeName(holder.callee as Node) === 'createContext') {
     return refusal('`createContext(req, {})` builds a Koa context around a fake response', 'koaContext');
   }
+  if (!insideSocketIoMiddleware(found) && holder && isMiddlewareCall(holder, path.node as Node)) return `the middleware runs with a fake response outside socket.io (no engine to register it on). ${ADVICE.wsUpgradeSession}`;
   if (node.type === 'ObjectExpression' && (node.properties as Node[]).some((property) => RESPONSE_METHODS.test(keyName(property) ?? ''))) {
     return refusal('the object stands in for a response (it mimics the response API)', 'standInResponse');
   }
@@ -49,4 +50,9 @@ function insideSocketIoMiddleware(path: Path): boolean {
     if (params.length === 2 && params[0]?.type === 'Identifier' && params[1]?.type === 'Identifier' && /^next$|^cb$|^done$/.test(params[1].name as string)) return true;
   }
   return false;
+}
+
+/** `mw(req, res, next)`: the fake is the second of three arguments. */
+function isMiddlewareCall(call: Node, argument: Node): boolean {
+  return (call.type === 'CallExpression' || call.type === 'OptionalCallExpression') && (call.arguments as Node[]).length === 3 && (call.arguments as Node[])[1] === argument;
 }

@@ -1,7 +1,7 @@
 import type { JSCodeshift } from 'jscodeshift';
 import type { Node, Site } from './ast.js';
 import { emptyLinks, type ProjectLinks, type SiteContext } from './context.js';
-import { applyEdits, overlaps, type Edit } from './edits.js';
+import { applyEdits, overlaps, rewrites, type Edit } from './edits.js';
 import { rewriteFactoryCall } from './factory-call.js';
 import { FLAG_FUNCTION } from './flag.js';
 import { addImports, removeUnusedImports } from './imports.js';
@@ -64,7 +64,7 @@ export function rewrite(j: JSCodeshift, source: string, plan: FixPlan, options: 
   const context: SiteContext = { j, root, source, text, edits, imports, released, options, project: links };
   const covered = (site: Site): boolean => {
     const offset = offsetOf(source, site);
-    return edits.some((edit) => edit.start <= offset && offset < edit.end);
+    return edits.some((edit) => rewrites(edit, offset));
   };
   const run = (sites: Site[], handler: (site: Site) => Outcome): void => {
     for (const site of sites) {
