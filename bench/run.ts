@@ -1,11 +1,16 @@
 // npm run bench: measures ws-mock-audit side by side with ESLint and ast-grep running equivalent
 // rules on the same generated corpus, in one run, and prints ratios (never asserted in npm test).
+// npm run bench -- --corpus DIR [--corpus DIR2]: measures those directories instead (bench/corpora.md
+// lists the real one); ESLint only with BENCH_ESLINT=1 there, since it takes many minutes on real code.
 // BENCH_SIZES=1000,10000,50000  BENCH_RUNS=3 (median)  BENCH_PEER_RUNS_LARGE=1 (peers above 20k files)  BENCH_DIR=<tmp>
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/discover/config.js';
+import { discoverFiles } from '../src/discover/files.js';
+import { createPrefilter, isMinified } from '../src/prefilter/index.js';
 import { ensureCorpus } from './corpus.js';
 import { benchRuntime } from './runtime.js';
 
@@ -21,6 +26,7 @@ interface Sample {
   wallMs: number;
   rssMiB: number | undefined;
   status: number | null;
+  stderr?: string;
 }
 
 /** Runs a command once: wall time, and peak RSS through GNU time when it is there. */
@@ -34,7 +40,7 @@ function measure(command: string, args: string[], cwd: string): Sample {
   if (run.status !== 0 && run.status !== 1) {
     console.error(`  ! ${path.basename(command)} exited ${run.status}: ${(run.stderr ?? '').split('\n').slice(-4).join(' ')}`);
   }
-  return { wallMs, rssMiB: rss ? Number(rss) / 1024 : undefined, status: run.status };
+  return { wallMs, rssMiB: rss ? Number(rss) / 1024 : undefined, status: run.status, stderr: run.stderr ?? '' };
 }
 
 function median(samples: Sample[]): Sample {
@@ -74,16 +80,38 @@ interface Row {
   files: number;
 }
 
+const node = process.execPath;
+const cli = path.join(ROOT, 'bin', 'ws-mock-audit.js');
+const eslint = path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js');
+const eslintConfig = path.join(ROOT, 'bench', 'eslint.config.mjs');
+const sgConfig = path.join(ROOT, 'bench', 'ast-grep', 'sgconfig.yml');
+const out = path.join(WORK, 'out.json');
+
+function corporaFromArgs(argv: string[]): string[] {
+  const dirs: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] as string;
+    if (arg === '--corpus' && argv[index + 1]) dirs.push(path.resolve(argv[++index] as string));
+    else if (arg.startsWith('--corpus=')) dirs.push(path.resolve(arg.slice('--corpus='.length)));
+    else throw new Error(`unknown argument ${arg}: npm run bench [-- --corpus DIR ...]`);
+  }
+  return dirs;
+}
+
 function main(): void {
   mkdirSync(WORK, { recursive: true });
-  const node = process.execPath;
-  const cli = path.join(ROOT, 'bin', 'ws-mock-audit.js');
-  const eslint = path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js');
-  const eslintConfig = path.join(ROOT, 'bench', 'eslint.config.mjs');
+  const corpora = corporaFromArgs(process.argv.slice(2));
+  if (corpora.length > 0) {
+    const results = corpora.map((dir) => benchCorpus(dir));
+    writeFileSync(path.join(WORK, 'results-corpora.json'), JSON.stringify(results, null, 2));
+    return;
+  }
+  benchGenerated();
+}
+
+function benchGenerated(): void {
   const sg = astGrepBinary();
-  const sgConfig = path.join(ROOT, 'bench', 'ast-grep', 'sgconfig.yml');
   const rows: Row[] = [];
-  const out = path.join(WORK, 'out.json');
 
   for (const size of SIZES) {
     const started = performance.now();
@@ -159,6 +187,129 @@ function main(): void {
   console.log(`  factory look-ups (forWebSocket, existing instance): ${Math.round(runtime.lookupsPerSecond).toLocaleString('en')} /s`);
   console.log(`  memory per live context: ${runtime.bytesPerContext.toFixed(0)} bytes`);
   writeFileSync(path.join(WORK, 'results.json'), JSON.stringify({ rows, runtime }, null, 2));
+}
+
+interface JsonReport {
+  findings: { ruleId: string; file: string; line: number; column: number; fingerprint: string }[];
+  errors: { file: string; message: string }[];
+}
+
+/** The `slowest files:` line of `--stats`, as file and milliseconds. */
+function slowestOf(stderr: string | undefined): { file: string; ms: number }[] {
+  const line = /slowest files: (.*)$/m.exec(stderr ?? '')?.[1] ?? '';
+  return line.split(', ').flatMap((entry) => {
+    const match = /^(.*) (\d+) ms$/.exec(entry);
+    return match ? [{ file: match[1] as string, ms: Number(match[2]) }] : [];
+  });
+}
+
+const findingKey = (finding: JsonReport['findings'][number]): string => `${finding.ruleId} ${finding.file}:${finding.line}:${finding.column} ${finding.fingerprint}`;
+
+/**
+ * Measures one directory as it is (a real corpus: bench/corpora.md): cold, warm, warm with one file
+ * edited, pre-commit with and without WebSocket code, ast-grep, the 5 slowest files, and whether
+ * the findings are identical to a `--no-prefilter` run. Files are edited in place and restored.
+ */
+function benchCorpus(corpus: string): Record<string, unknown> {
+  if (!existsSync(corpus)) throw new Error(`no such corpus directory: ${corpus} (bench/corpora.md says how to fetch it)`);
+  const sg = astGrepBinary();
+  const files = countFiles(corpus);
+  const name = path.basename(corpus);
+  const cache = path.join(WORK, `cache-corpus-${name}`);
+  const outFile = path.join(WORK, `out-${name}.json`);
+  const noPrefilterOut = path.join(WORK, `out-${name}-no-prefilter.json`);
+  const rows: { tool: string; sample: Sample }[] = [];
+  const ours = (extra: string[], output = outFile): Sample => measure(node, [cli, corpus, '--format', 'json', '--output-file', output, '--stats', ...extra], ROOT);
+  const add = (tool: string, sample: Sample): Sample => {
+    rows.push({ tool, sample });
+    console.log(`  ${tool.padEnd(46)} ${(sample.wallMs / 1000).toFixed(2).padStart(8)} s  ${sample.rssMiB ? `${sample.rssMiB.toFixed(0)} MiB` : ''}`);
+    return sample;
+  };
+  console.log(`\ncorpus ${corpus}: ${files} source files`);
+
+  // Which discovered files pass the prefilter decides what the edit and pre-commit rows touch.
+  const config = loadConfig(corpus, undefined, []);
+  const prefilter = createPrefilter(config.facts);
+  const discovered = discoverFiles([corpus], corpus, config, false).inputs.map((input) => input.file);
+  const passing: string[] = [];
+  const failing: string[] = [];
+  for (const file of discovered) {
+    const text = readFileSync(file, 'utf8');
+    (!isMinified(file, text) && prefilter(text) ? passing : failing).push(file);
+  }
+  console.log(`  ${discovered.length} discovered, ${passing.length} pass the prefilter (${((100 * passing.length) / Math.max(1, discovered.length)).toFixed(1)}%)`);
+
+  const cold = add('ws-mock-audit cold', repeat(RUNS, () => undefined, () => ours([])));
+  const report = JSON.parse(readFileSync(outFile, 'utf8')) as JsonReport;
+  add('ws-mock-audit --jobs 1', repeat(RUNS, () => undefined, () => ours(['--jobs', '1'])));
+  const unfiltered = add('ws-mock-audit --no-prefilter (once)', ours(['--no-prefilter'], noPrefilterOut));
+  const reference = JSON.parse(readFileSync(noPrefilterOut, 'utf8')) as JsonReport;
+  const kept = new Set(report.findings.map(findingKey));
+  const all = new Set(reference.findings.map(findingKey));
+  const lost = [...all].filter((key) => !kept.has(key));
+  const extra = [...kept].filter((key) => !all.has(key));
+
+  rmSync(cache, { recursive: true, force: true });
+  ours(['--cache', '--cache-location', cache]);
+  add('ws-mock-audit warm --cache', repeat(RUNS, () => undefined, () => ours(['--cache', '--cache-location', cache])));
+  // One file with WebSocket code edited since the last run (each run sees a new edit), restored after.
+  const findingFiles = [...new Set(report.findings.map((finding) => path.resolve(ROOT, finding.file)))];
+  const wsFiles = [...findingFiles, ...passing.filter((file) => !findingFiles.includes(file))];
+  const edited = wsFiles[0];
+  if (edited) {
+    const original = readFileSync(edited, 'utf8');
+    let edits = 0;
+    try {
+      add('ws-mock-audit warm, 1 file edited', repeat(RUNS, () => writeFileSync(edited, `${original}// edit ${++edits}\n`), () => ours(['--cache', '--cache-location', cache])));
+    } finally {
+      writeFileSync(edited, original);
+    }
+  }
+  const precommit = (list: string[]): Sample => measure(node, [cli, ...list, '--format', 'json', '--output-file', out], corpus);
+  add('ws-mock-audit pre-commit (3 WebSocket files)', repeat(RUNS, () => undefined, () => precommit(wsFiles.slice(0, 3))));
+  add('ws-mock-audit pre-commit (3 other files)', repeat(RUNS, () => undefined, () => precommit(failing.slice(0, 3))));
+  const astGrep = add('ast-grep (2 threads)', repeat(RUNS, () => undefined, () => measure(sg, ['scan', '--config', sgConfig, '--threads', '2', '--json=compact', corpus], ROOT)));
+  if (process.env.BENCH_ESLINT === '1') {
+    const parserUrl = import.meta.resolve('@typescript-eslint/parser');
+    const configFile = path.join(WORK, `eslint-${name}.config.mjs`);
+    writeFileSync(configFile, readFileSync(eslintConfig, 'utf8').replace("'@typescript-eslint/parser'", JSON.stringify(parserUrl)));
+    add('eslint cold (once)', measure(node, [eslint, '--config', configFile, '--format', 'json', '--output-file', out, '.'], corpus));
+  }
+
+  console.log(`\n  findings: ${report.findings.length}; identical to --no-prefilter: ${lost.length === 0 && extra.length === 0 ? 'yes' : `NO (${lost.length} lost, ${extra.length} extra)`}`);
+  for (const key of lost.slice(0, 20)) console.log(`    lost: ${key}`);
+  for (const key of extra.slice(0, 20)) console.log(`    extra: ${key}`);
+  const internal = reference.errors.filter((error) => error.message.startsWith('internal error'));
+  console.log(`  internal errors (--no-prefilter): ${internal.length}`);
+  for (const error of internal.slice(0, 10)) console.log(`    ${error.file}: ${error.message}`);
+  const slowPrefiltered = slowestOf(cold.stderr);
+  const slowAll = slowestOf(unfiltered.stderr);
+  console.log('  5 slowest files (cold, parse + analysis):');
+  const shown = (file: string): string => path.relative(corpus, path.resolve(ROOT, file));
+  for (const { file, ms } of slowPrefiltered) console.log(`    ${String(ms).padStart(6)} ms  ${shown(file)}`);
+  console.log('  5 slowest files (--no-prefilter: every file):');
+  for (const { file, ms } of slowAll) console.log(`    ${String(ms).padStart(6)} ms  ${shown(file)}`);
+  console.log(`  cold / ast-grep: ${(cold.wallMs / astGrep.wallMs).toFixed(3)}`);
+
+  console.log('\n| tool | wall s | files/s | peak RSS MiB |');
+  console.log('|---|---:|---:|---:|');
+  for (const row of rows) {
+    const filesPerSecond = row.tool.includes('pre-commit') ? '' : Math.round(files / (row.sample.wallMs / 1000)).toString();
+    console.log(`| ${row.tool} | ${(row.sample.wallMs / 1000).toFixed(2)} | ${filesPerSecond} | ${row.sample.rssMiB?.toFixed(0) ?? '?'} |`);
+  }
+  return {
+    corpus,
+    files,
+    discovered: discovered.length,
+    passing: passing.length,
+    rows: rows.map(({ tool, sample }) => ({ tool, wallMs: sample.wallMs, rssMiB: sample.rssMiB, status: sample.status })),
+    findings: report.findings.length,
+    lost,
+    extra,
+    internalErrors: internal,
+    slowest: slowPrefiltered,
+    slowestNoPrefilter: slowAll,
+  };
 }
 
 main();

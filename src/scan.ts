@@ -54,6 +54,8 @@ export interface ScanStats {
   jobs: number;
   /** Worker threads actually started (0: small batches are parsed in-process). */
   workers: number;
+  /** The files that took longest to parse and analyse, slowest first (at most five). */
+  slowest: { file: string; ms: number }[];
   /** Milliseconds per stage. */
   timings: { discover: number; read: number; facts: number; link: number; rules: number };
 }
@@ -128,6 +130,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const prefilter = prefilterOn ? createPrefilter(config.facts) : () => true;
   const jobs = Math.max(1, options.typeAware ? 1 : (options.jobs ?? availableParallelism()));
   const stats = { prefiltered: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0 };
+  const slowest: { file: string; ms: number }[] = [];
 
   /** Reads a file once, keeping its text. */
   const readOnce = (file: string): ReadResult => {
@@ -206,16 +209,18 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     } else {
       const facts = await parser();
       results = items.map(({ file, text }) => {
+        const started = performance.now();
         try {
-          return { facts: facts.extractFacts(file, text, config.facts, oracle) };
+          return { facts: facts.extractFacts(file, text, config.facts, oracle), ms: performance.now() - started };
         } catch (error) {
-          return { error: describeError(error) };
+          return { error: describeError(error), ms: performance.now() - started };
         }
       });
     }
     stats.parsed += items.length;
     return results.flatMap((result, index) => {
       const item = items[index] as { file: string; text: string };
+      if (result.ms !== undefined) noteTime(slowest, item.file, result.ms);
       if ('error' in result) {
         errors.push({ file: item.file, message: `internal error while analysing: ${result.error}` });
         return [];
@@ -329,6 +334,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       walkFromCache: walkReplayed,
       jobs,
       workers: pool?.workers ?? 0,
+      slowest: slowest.map(({ file, ms }) => ({ file, ms: Math.round(ms) })),
       timings,
     },
     durationMs: Math.round(clock.total()),
@@ -336,6 +342,16 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     source,
     warnings,
   };
+}
+
+const SLOWEST_KEPT = 5;
+
+/** Keeps the few slowest files, slowest first. */
+function noteTime(slowest: { file: string; ms: number }[], file: string, ms: number): void {
+  if (slowest.length === SLOWEST_KEPT && ms <= (slowest.at(-1)?.ms ?? 0)) return;
+  slowest.push({ file, ms });
+  slowest.sort((a, b) => b.ms - a.ms);
+  if (slowest.length > SLOWEST_KEPT) slowest.pop();
 }
 
 function withOverlay(reader: SourceReader, overlay: Map<string, string>): SourceReader {

@@ -130,7 +130,7 @@ cli('config from the "ws-mock-audit" key of package.json, found by walking up', 
 });
 
 cli('test files are skipped unless --include-tests or named on the command line', () => {
-  const dir = project({ 'src/server.test.ts': FAKE, '__tests__/ws.ts': FAKE });
+  const dir = project({ 'src/server.test.ts': FAKE, '__tests__/ws.ts': FAKE, 'src/ok.ts': CLEAN });
   assert.is(runCli([], { cwd: dir }).status, 0);
   assert.is(runCli(['--include-tests'], { cwd: dir }).status, 1);
   assert.is(runCli(['src/server.test.ts'], { cwd: dir }).status, 1, 'files named explicitly (lint-staged) are scanned');

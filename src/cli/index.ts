@@ -228,6 +228,9 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
         `ws-mock-audit: discover ${timings.discover} ms, read+prefilter ${timings.read} ms, facts ${timings.facts} ms, link ${timings.link} ms, rules ${timings.rules} ms, ` +
         `total ${result.durationMs} ms, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`,
     );
+    if (stats.slowest.length > 0) {
+      io.stderr(`ws-mock-audit: slowest files: ${stats.slowest.map(({ file, ms }) => `${path.relative(io.cwd, file).split(path.sep).join('/')} ${ms} ms`).join(', ')}\n`);
+    }
   }
   if (counted.errors > 0) return 1;
   if (maxWarnings !== undefined && counted.warnings > maxWarnings) return 1;

@@ -24,27 +24,39 @@ export interface Discovery {
 
 interface IgnoreLayer {
   dir: string;
+  /** The .gitignore, for messages. */
+  file: string;
   rules: Ignore;
+  /** The file's text, kept to rebuild the layer without the rules that exclude a named directory. */
+  text: string;
 }
+
+/** Why entries under a named path were left out (reason → how many), for the message when nothing is left. */
+type Exclusions = Map<string, number>;
 
 export function isSourceFile(file: string): boolean {
   return SOURCE_FILE.test(file) && !DECLARATION_FILE.test(file);
 }
 
-/** Decides whether a file is part of the scan: config include/exclude and test patterns; explicit files always are. */
-export function createInputFilter(cwd: string, config: Config, includeTests: boolean): (file: string, explicit: boolean, root: string) => boolean {
+/**
+ * Decides whether a file is part of the scan: config include/exclude and test patterns; explicit
+ * files always are. Returns why a file is left out (the setting that excludes it), or undefined.
+ */
+export function createInputFilter(cwd: string, config: Config, includeTests: boolean): (file: string, explicit: boolean, root: string) => string | undefined {
   const base = config.file ? path.dirname(config.file) : cwd;
+  const setting = (key: string): string => (config.file ? `\`${key}\` in ${config.file}` : `\`${key}\``);
   const included = config.include.length > 0 ? picomatch(config.include, { dot: true }) : undefined;
   const excluded = config.exclude.length > 0 ? picomatch(config.exclude, { dot: true }) : undefined;
   const isTest = picomatch(config.testPatterns, { dot: true });
   return (file, explicit, root) => {
-    if (explicit) return true;
+    if (explicit) return undefined;
     if (included || excluded) {
       const fromBase = relativePosix(base, file);
-      if (included && !included(fromBase)) return false;
-      if (excluded?.(fromBase)) return false;
+      if (included && !included(fromBase)) return `not matched by ${setting('include')}`;
+      if (excluded?.(fromBase)) return `matched by ${setting('exclude')}`;
     }
-    return includeTests || !isTest(relativePosix(root, file));
+    if (includeTests || !isTest(relativePosix(root, file))) return undefined;
+    return `test files (${setting('testPatterns')}; --include-tests scans them)`;
   };
 }
 
@@ -86,15 +98,32 @@ export function walkStillHolds(watched: Iterable<[string, number]>): boolean {
   return true;
 }
 
-/** Lists the files a scan covers: walks directories, honours .gitignore, config globs and test patterns. */
+/**
+ * Lists the files a scan covers: walks directories, honours .gitignore, config globs and test
+ * patterns. A named path is always scanned: ignore files apply below it, never to it, and a
+ * directory with its own `.git` takes no rule from above (git's semantics, and ripgrep's). A named
+ * path that yields no file at all is a usage error naming what excluded its contents, so a run
+ * never reports "no problems" about code it did not look at.
+ */
 export function discoverFiles(paths: string[], cwd: string, config: Config, includeTests: boolean, trace?: WalkTrace): Discovery {
   const inputs: Input[] = [];
   const errors: FileError[] = [];
   const seen = new Set<string>();
   const filter = createInputFilter(cwd, config, includeTests);
+  let exclusions: Exclusions = new Map();
+  let accepted = 0;
   const accept = (file: string, explicit: boolean, root: string): void => {
-    if (seen.has(file) || !filter(file, explicit, root)) return;
+    if (seen.has(file)) {
+      accepted++;
+      return;
+    }
+    const excluded = filter(file, explicit, root);
+    if (excluded) {
+      exclude(exclusions, excluded);
+      return;
+    }
     seen.add(file);
+    accepted++;
     inputs.push({ file, explicit });
   };
 
@@ -118,8 +147,12 @@ export function discoverFiles(paths: string[], cwd: string, config: Config, incl
       errors.push({ file: absolute, message: `cannot resolve directory (${code(error)})` });
       continue;
     }
+    exclusions = new Map();
+    accepted = 0;
+    const errorsBefore = errors.length;
     const layers = gitignoreLayersAbove(absolute, trace);
-    walk({ dir: absolute, real, layers, visited: new Set(), onFile: (file) => accept(file, false, absolute), errors, trace });
+    walk({ dir: absolute, real, layers, visited: new Set(), onFile: (file) => accept(file, false, absolute), errors, exclusions, trace });
+    if (accepted === 0 && errors.length === errorsBefore) throw nothingToScan(given, exclusions);
   }
   if (trace && errors.length > 0) trace.exact = false;
   inputs.sort((a, b) => compareText(a.file, b.file));
@@ -135,7 +168,7 @@ export function discoverStaged(staged: string[], paths: string[], cwd: string, c
     if (!isSourceFile(file)) continue;
     const explicit = roots.includes(file);
     const root = roots.find((candidate) => explicit || file.startsWith(`${candidate}${path.sep}`));
-    if (!root || !filter(file, explicit, explicit ? path.dirname(file) : root)) continue;
+    if (!root || filter(file, explicit, explicit ? path.dirname(file) : root) !== undefined) continue;
     inputs.push({ file, explicit });
   }
   return { inputs, errors: [] };
@@ -157,11 +190,12 @@ interface Walk {
   visited: Set<string>;
   onFile: (file: string) => void;
   errors: FileError[];
+  exclusions: Exclusions;
   trace: WalkTrace | undefined;
 }
 
 function walk(state: Walk): void {
-  const { dir, real, visited, errors, trace } = state;
+  const { dir, real, visited, errors, exclusions, trace } = state;
   if (visited.has(real)) {
     errors.push({ file: dir, message: `skipped: symbolic link loop (already visited ${real})` });
     return;
@@ -177,7 +211,9 @@ function walk(state: Walk): void {
     return;
   }
   const own = entries.some((entry) => entry.name === '.gitignore') ? readGitignore(dir, trace) : undefined;
-  const layers = own ? [...state.layers, own] : state.layers;
+  // A repository of its own (a checkout under another's ignored `vendor/`): no rule from above.
+  const inherited = entries.some((entry) => entry.name === '.git') ? [] : state.layers;
+  const layers = own ? [...inherited, own] : inherited;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = `${dir}${path.sep}${entry.name}`;
@@ -195,8 +231,15 @@ function walk(state: Walk): void {
         continue;
       }
     }
-    if (isDir && ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
-    if (isIgnored(layers, full, isDir)) continue;
+    if (isDir && ALWAYS_SKIPPED_DIRS.has(entry.name)) {
+      exclude(exclusions, `\`${entry.name}\` folders, which are never scanned`);
+      continue;
+    }
+    const ignoredBy = ignoringRule(layers, full, isDir);
+    if (ignoredBy) {
+      exclude(exclusions, ignoredBy);
+      continue;
+    }
     if (isDir) {
       let childReal = real.endsWith(path.sep) ? `${real}${entry.name}` : `${real}${path.sep}${entry.name}`;
       if (link) {
@@ -209,7 +252,22 @@ function walk(state: Walk): void {
       }
       walk({ ...state, dir: full, real: childReal, layers });
     } else if (isFile && isSourceFile(entry.name)) state.onFile(full);
+    else if (isFile) exclude(exclusions, 'files that are not JavaScript or TypeScript sources (.ts .tsx .mts .cts .js .jsx .mjs .cjs; not .d.ts)');
   }
+}
+
+function exclude(exclusions: Exclusions, reason: string): void {
+  exclusions.set(reason, (exclusions.get(reason) ?? 0) + 1);
+}
+
+/** The error for a named path that yields no file: what excluded its entries, most entries first. */
+function nothingToScan(given: string, exclusions: Exclusions): UsageError {
+  const reasons = [...exclusions].sort((a, b) => b[1] - a[1]);
+  const listed = reasons.map(([reason, count]) => `  ${count} excluded: ${reason}`).join('\n');
+  return new UsageError(
+    `No file to scan in \`${given}\`${reasons.length > 0 ? `; everything in it was excluded:\n${listed}` : ': it is empty.'}`,
+    'Name files or folders that hold JavaScript or TypeScript sources, or change the rule or setting above.',
+  );
 }
 
 function watch(trace: WalkTrace, file: string): void {
@@ -220,20 +278,34 @@ function watch(trace: WalkTrace, file: string): void {
 
 /**
  * The .gitignore layers from the directories above the walk's root, up to the enclosing git work
- * tree. Those directories' own mtimes change with unrelated files (think /tmp), so a trace watches
- * only their .gitignore (its mtime, or that there is none) and whether .git is there.
+ * tree; none when the root is a work tree of its own. They apply below the root, never to it: a
+ * rule that excludes the root or a folder above it is set aside (scanning `vendor/x` where
+ * `vendor/` is ignored scans `vendor/x`, as ripgrep does). Those directories' own mtimes change
+ * with unrelated files (think /tmp), so a trace watches only their .gitignore (its mtime, or that
+ * there is none) and whether .git is there.
  */
 function gitignoreLayersAbove(dir: string, trace: WalkTrace | undefined): IgnoreLayer[] {
   const layers: IgnoreLayer[] = [];
+  const ownRepository = pathExists(path.join(dir, '.git'));
+  trace?.watched.set(path.join(dir, '.git'), ownRepository ? PRESENT : ABSENT);
+  if (ownRepository) return layers;
   for (let current = path.dirname(dir); ; current = path.dirname(current)) {
     const layer = readGitignore(current, trace);
-    if (layer) layers.unshift(layer);
+    if (layer) layers.unshift(withoutRulesExcluding(layer, dir));
     else trace?.watched.set(path.join(current, '.gitignore'), ABSENT);
     const isTop = pathExists(path.join(current, '.git'));
     trace?.watched.set(path.join(current, '.git'), isTop ? PRESENT : ABSENT);
     if (isTop || path.dirname(current) === current) break;
   }
   return layers;
+}
+
+/** The layer without the lines that exclude `root` itself or a folder above it (the layer as is when none does). */
+function withoutRulesExcluding(layer: IgnoreLayer, root: string): IgnoreLayer {
+  const fromLayer = `${relativePosix(layer.dir, root)}/`;
+  if (!layer.rules.ignores(fromLayer)) return layer;
+  const kept = layer.text.split(/\r?\n/).filter((line) => !ignore().add(line).ignores(fromLayer));
+  return { ...layer, rules: ignore().add(kept) };
 }
 
 /** A file or directory is there (`.git` is either, in work trees and worktrees). */
@@ -251,16 +323,18 @@ function readGitignore(dir: string, trace: WalkTrace | undefined): IgnoreLayer |
   } catch {
     return undefined;
   }
-  return { dir, rules: ignore().add(text) };
+  return { dir, file, rules: ignore().add(text), text };
 }
 
-function isIgnored(layers: IgnoreLayer[], file: string, isDir: boolean): boolean {
+/** The rule that ignores a path (for messages: "`dist/` in /repo/.gitignore"), if one does. */
+function ignoringRule(layers: IgnoreLayer[], file: string, isDir: boolean): string | undefined {
   for (const layer of layers) {
     const relative = relativePosix(layer.dir, file);
     if (!relative || relative.startsWith('..')) continue;
-    if (layer.rules.ignores(isDir ? `${relative}/` : relative)) return true;
+    const target = isDir ? `${relative}/` : relative;
+    if (layer.rules.ignores(target)) return `ignore rule \`${layer.rules.test(target).rule?.pattern ?? target}\` in ${layer.file}`;
   }
-  return false;
+  return undefined;
 }
 
 export function toPosix(file: string): string {

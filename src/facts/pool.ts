@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 import type { FileFacts } from '../types.js';
 import type { FactsOptions } from './options.js';
 
-export type Extracted = { facts: FileFacts } | { error: string };
+/** One file's facts or the error that stopped them, and how long parsing and extraction took. */
+export type Extracted = ({ facts: FileFacts } | { error: string }) & { ms?: number };
 
 const BATCH = 16;
 
@@ -45,7 +46,7 @@ export function startPool(workers: number, options: FactsOptions): FactsPool {
       for (const result of results) {
         const resolve = waiting.get(result.index);
         waiting.delete(result.index);
-        resolve?.('facts' in result ? { facts: result.facts } : { error: result.error });
+        resolve?.('facts' in result ? { facts: result.facts, ms: result.ms } : { error: result.error, ms: result.ms });
       }
       pump();
     });

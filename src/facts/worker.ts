@@ -11,10 +11,12 @@ const options = (workerData as { options: FactsOptions }).options;
 
 parentPort?.on('message', ({ items }: Batch) => {
   const results = items.map(({ index, file, text }) => {
+    const started = performance.now();
     try {
-      return { index, facts: extractFacts(file, text, options) };
+      const facts = extractFacts(file, text, options);
+      return { index, facts, ms: performance.now() - started };
     } catch (error) {
-      return { index, error: describeError(error) };
+      return { index, error: describeError(error), ms: performance.now() - started };
     }
   });
   parentPort?.postMessage(results);

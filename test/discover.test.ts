@@ -1,0 +1,151 @@
+import { mkdirSync, renameSync, rmSync, utimesSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { scan } from '../src/scan.js';
+import { runCli } from './helpers/cli.js';
+import { gitRepo } from './helpers/git.js';
+
+const FAKE = `import { WebSocketServer } from 'ws';
+import { getRequestScopedSupervisor } from './supervisor';
+const wss = new WebSocketServer({ port: 1 });
+wss.on('connection', (ws) => {
+  ws.on('message', async (raw) => {
+    const fake = { headers: { 'x-user-id': String(raw) } } as unknown as Request;
+    await getRequestScopedSupervisor(fake);
+  });
+});
+`;
+const CLEAN = 'export const answer = 42;\n';
+
+/** The files with a fake-request finding, relative to `dir`. */
+const flagged = (stdout: string): string[] =>
+  [...new Set((JSON.parse(stdout) as { findings: { ruleId: string; file: string }[] }).findings.filter((f) => f.ruleId === 'fake-request').map((f) => f.file))].sort();
+
+const walk = suite('discover: a named path is scanned; ignore rules apply below it');
+
+walk('a checkout with its own .git inside a folder the outer repository ignores is scanned in full', () => {
+  const outer = gitRepo({ '.gitignore': '.cache/\n*.gen.ts\n', 'src/ok.ts': CLEAN });
+  try {
+    const inner = path.join(outer.dir, '.cache', 'realworld', 'app');
+    mkdirSync(inner, { recursive: true });
+    const app = gitRepo({ 'src/server.ts': FAKE, 'src/routes.gen.ts': FAKE });
+    renameSync(app.dir, inner);
+
+    // From inside the checkout, as a user runs it, and from the outer repository naming the path.
+    const fromInside = runCli(['--format', 'json'], { cwd: inner });
+    assert.is(fromInside.status, 1, fromInside.stderr);
+    assert.equal(flagged(fromInside.stdout), ['src/routes.gen.ts', 'src/server.ts'], 'the outer *.gen.ts rule does not reach into another repository');
+    const named = runCli(['--format', 'json', '.cache/realworld/app'], { cwd: outer.dir });
+    assert.is(named.status, 1, named.stderr);
+    assert.equal(flagged(named.stdout), ['.cache/realworld/app/src/routes.gen.ts', '.cache/realworld/app/src/server.ts']);
+    // The outer repository's own scan still honours its .gitignore.
+    const whole = runCli(['--format', 'json'], { cwd: outer.dir });
+    assert.is(whole.status, 0, whole.stderr);
+    assert.equal(JSON.parse(whole.stdout).summary.filesScanned, 1);
+  } finally {
+    rmSync(outer.dir, { recursive: true, force: true });
+  }
+});
+
+walk('a nested repository met during the walk takes no rule from the directories above it', () => {
+  const outer = gitRepo({ '.gitignore': 'server.ts\n', 'server.ts': FAKE, 'src/ok.ts': CLEAN });
+  try {
+    mkdirSync(path.join(outer.dir, 'packages'));
+    renameSync(gitRepo({ 'server.ts': FAKE }).dir, path.join(outer.dir, 'packages', 'vendored'));
+    const run = runCli(['--format', 'json'], { cwd: outer.dir });
+    assert.equal(flagged(run.stdout), ['packages/vendored/server.ts'], 'the outer server.ts is ignored, the nested one is not');
+  } finally {
+    rmSync(outer.dir, { recursive: true, force: true });
+  }
+});
+
+walk('a named folder that its parent ignores is scanned; the parent rules that do not exclude it still apply below it', () => {
+  const repo = gitRepo({ '.gitignore': 'dist/\n*.gen.ts\n', 'src/ok.ts': CLEAN });
+  try {
+    repo.write('dist/server.ts', FAKE);
+    repo.write('dist/routes.gen.ts', FAKE);
+    const run = runCli(['--format', 'json', 'dist'], { cwd: repo.dir });
+    assert.is(run.status, 1, run.stderr);
+    assert.equal(flagged(run.stdout), ['dist/server.ts']);
+  } finally {
+    rmSync(repo.dir, { recursive: true, force: true });
+  }
+});
+
+walk('a named path that yields no file is exit 2, naming the path and what excluded its files', () => {
+  const repo = gitRepo({ 'src/ok.ts': CLEAN });
+  try {
+    repo.write('generated/.gitignore', '*.ts\n');
+    repo.write('generated/server.ts', FAKE);
+    const ignored = runCli(['generated'], { cwd: repo.dir });
+    assert.is(ignored.status, 2, ignored.stdout);
+    assert.is(ignored.stdout, '', 'no "No problems found" for a folder nothing was read from');
+    assert.match(ignored.stderr, 'No file to scan in `generated`');
+    assert.match(ignored.stderr, `ignore rule \`*.ts\` in ${path.join(repo.dir, 'generated', '.gitignore')}`);
+
+    repo.write('specs/chat.test.ts', FAKE);
+    const tests = runCli(['specs'], { cwd: repo.dir });
+    assert.is(tests.status, 2);
+    assert.match(tests.stderr, 'No file to scan in `specs`');
+    assert.match(tests.stderr, '1 excluded: test files (`testPatterns`; --include-tests scans them)');
+    assert.is(runCli(['specs', '--include-tests'], { cwd: repo.dir }).status, 1);
+
+    repo.write('docs/README.md', '# docs\n');
+    const docs = runCli(['docs'], { cwd: repo.dir });
+    assert.is(docs.status, 2);
+    assert.match(docs.stderr, 'files that are not JavaScript or TypeScript sources');
+
+    repo.write('ws-mock-audit.config.json', '{ "exclude": ["legacy/**"] }\n');
+    repo.write('legacy/server.ts', FAKE);
+    const excluded = runCli(['legacy'], { cwd: repo.dir });
+    assert.is(excluded.status, 2);
+    assert.match(excluded.stderr, `matched by \`exclude\` in ${path.join(repo.dir, 'ws-mock-audit.config.json')}`);
+
+    const empty = path.join(repo.dir, 'empty');
+    mkdirSync(empty);
+    assert.match(runCli(['empty'], { cwd: repo.dir }).stderr, 'No file to scan in `empty`: it is empty.');
+    // One empty path among others still fails the run: it was named, so it was meant to be scanned.
+    assert.is(runCli(['src', 'empty'], { cwd: repo.dir }).status, 2);
+  } finally {
+    rmSync(repo.dir, { recursive: true, force: true });
+  }
+});
+
+walk('--cache: a .git appearing or vanishing at the scanned root changes which rules apply', async () => {
+  const outer = gitRepo({ '.gitignore': 'server.ts\n', 'ok.ts': CLEAN });
+  try {
+    const app = path.join(outer.dir, 'app');
+    const inner = gitRepo({ 'server.ts': FAKE, 'ok.ts': CLEAN });
+    renameSync(inner.dir, app);
+    const location = path.join(outer.dir, '.wma-cache');
+    // Dated back, as in a real checkout: the cache trusts only stats older than the run.
+    const age = (secondsAgo: number): void => {
+      const when = new Date(Date.now() - secondsAgo * 1000);
+      const visit = (dir: string): void => {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          const full = path.join(dir, entry.name);
+          if (entry.isDirectory()) visit(full);
+          utimesSync(full, when, when);
+        }
+        utimesSync(dir, when, when);
+      };
+      visit(app);
+    };
+    const run = (): ReturnType<typeof scan> => scan({ paths: [app], cwd: outer.dir, cache: true, cacheLocation: location });
+    age(600);
+    const own = await run();
+    assert.equal(own.findings.filter((f) => f.ruleId === 'fake-request').length, 1);
+    assert.ok((await run()).stats.walkFromCache, 'nothing changed: the file list comes from the cache');
+
+    renameSync(path.join(app, '.git'), path.join(outer.dir, 'moved-git'));
+    age(500);
+    const plain = await run();
+    assert.is(plain.stats.walkFromCache, false, 'the .git went away: walked again');
+    assert.equal(plain.findings.filter((f) => f.ruleId === 'fake-request').length, 0, "now the outer repository's server.ts rule applies");
+  } finally {
+    rmSync(outer.dir, { recursive: true, force: true });
+  }
+});
+
+walk.run();
