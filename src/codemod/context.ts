@@ -1,5 +1,6 @@
 import type { Collection, JSCodeshift } from 'jscodeshift';
 import type { Node } from './ast.js';
+import type { LoadedModule } from './helper-fake.js';
 import type { Edit } from './edits.js';
 import type { RewriteOptions } from './rewrite.js';
 
@@ -24,6 +25,8 @@ export interface ProjectLinks {
   externalUses: Map<string, number>;
   /** Out: helpers of this file that are exported, with the names they are exported as. */
   exportedHelpers: Map<string, string[]>;
+  /** A module this file imports (by specifier), loaded for reading: where a helper that makes a fake lives. */
+  loadModule?: (specifier: string) => LoadedModule | undefined;
 }
 
 export function emptyLinks(): ProjectLinks {

@@ -1,7 +1,8 @@
-import { at, calleeName, findBinding, keyName, unwrap, type Node, type Path, type Site } from './ast.js';
+import { FUNCTION_TYPES, at, calleeName, findBinding, keyName, unwrap, type Node, type Path, type Site } from './ast.js';
 import type { SiteContext } from './context.js';
 import { removeDeclarator } from './edits.js';
 import { FLAG_FUNCTION, isInsideFlagCheck } from './flag.js';
+import { fieldsFromHelper, type Field, type FieldTexts } from './helper-fake.js';
 import { findSocket } from './socket.js';
 
 const FIELD_HEADERS: Record<string, 'userId' | 'threadId' | 'runId'> = { 'x-user-id': 'userId', 'x-thread-id': 'threadId', 'x-run-id': 'runId' };
@@ -22,24 +23,25 @@ export function rewriteFactoryCall(c: SiteContext, site: Site): true | string | 
 
   const resolved = resolveFake(c, call, args[0] as Node);
   if (typeof resolved === 'string') return resolved;
-  const fields = deriveFields(resolved.fake);
-  if (!fields.userId) return 'cannot derive `userId` from the fake (no `x-user-id` header, `userId` or `user.id` in it); build the context by hand';
+  const fields = 'fields' in resolved ? { ...resolved.fields } : textsOf(c, deriveFields(resolved.fake));
+  fields.userId ??= userIdFromHandler(c, call);
+  if (!fields.userId) return 'cannot derive `userId` from the fake (no `x-user-id` header, `userId` or `user.id` in it) nor from the handler\'s parameters; build the context by hand';
   const socket = findSocket(c, call);
   if (!socket) return 'cannot tell which socket this code serves; pass it to `WebSocketContext.create({ socket, ... })` by hand';
 
-  const entries = [prop('socket', socket), ...(['userId', 'threadId', 'runId'] as const).flatMap((field) => (fields[field] ? [prop(field, c.text(fields[field] as Node))] : []))];
+  const entries = [prop('socket', socket), ...(['userId', 'threadId', 'runId'] as const).flatMap((field) => (fields[field] ? [prop(field, fields[field] as string)] : []))];
   const modern = `${counterpart}(WebSocketContext.create({ ${entries.join(', ')} }))`;
   c.imports.add('WebSocketContext');
   c.imports.add(counterpart);
   if (options.flagged) {
-    const flagged = `${FLAG_FUNCTION}({ ${prop('userId', c.text(fields.userId))} }) ? ${modern} : ${c.text(node)}`;
+    const flagged = `${FLAG_FUNCTION}({ ${prop('userId', fields.userId)} }) ? ${modern} : ${c.text(node)}`;
     c.edits.push({ start: node.start ?? 0, end: node.end ?? 0, text: needsParentheses(call) ? `(${flagged})` : flagged });
     c.imports.add(FLAG_FUNCTION);
     return true;
   }
   c.edits.push({ start: node.start ?? 0, end: node.end ?? 0, text: modern });
   c.released.add(name);
-  if (resolved.declarator) removeDeclarator(c, resolved.declarator);
+  if ('declarator' in resolved && resolved.declarator) removeDeclarator(c, resolved.declarator);
   return true;
 }
 
@@ -56,17 +58,14 @@ export function needsParentheses(path: Path): boolean {
   return true;
 }
 
-export interface ResolvedFake {
-  fake: Node;
-  declarator?: Path;
-}
+export type ResolvedFake = { fake: Node; declarator?: Path } | { fields: FieldTexts; declarator?: Path };
 
-/** The fake passed to the factory: inline, or a local variable used only for this call. */
+/** The fake passed to the factory: inline, a local variable used only for this call, or what a helper returns. */
 export function resolveFake(c: SiteContext, call: Path, arg: Node): ResolvedFake | string {
   const inner = unwrap(arg);
   if (!inner) return 'the argument is not an expression';
   if (inner.type !== 'Identifier') {
-    if (inner.type === 'CallExpression' && !isMockCall(inner)) return helperRefusal(inner);
+    if (inner.type === 'CallExpression' && !isMockCall(inner)) return fromHelper(c, call, inner);
     return { fake: inner };
   }
   const name = inner.name as string;
@@ -76,20 +75,48 @@ export function resolveFake(c: SiteContext, call: Path, arg: Node): ResolvedFake
   if (!init) return `\`${name}\` has no initial value`;
   if (binding.assigned) return `\`${name}\` is reassigned; the codemod only rewrites a fake assigned once`;
   if (binding.references > 1) return `the fake \`${name}\` is used for more than the factory call (${binding.references} uses); rewrite by hand`;
-  if (init.type === 'CallExpression' && !isMockCall(init)) return helperRefusal(init);
+  if (init.type === 'CallExpression' && !isMockCall(init)) {
+    const fields = fromHelper(c, call, init);
+    return typeof fields === 'string' ? fields : { ...fields, declarator: binding.path };
+  }
   return { fake: init, declarator: binding.path };
 }
 
-export function helperRefusal(call: Node): string {
-  return `the fake comes from \`${calleeName(call.callee as Node) ?? 'a helper'}()\`, whose fields are not visible here; build the context by hand`;
+function fromHelper(c: SiteContext, call: Path, helperCall: Node): { fields: FieldTexts } | string {
+  const fields = fieldsFromHelper(c, call, helperCall, deriveFields);
+  return typeof fields === 'string' ? fields : { fields };
+}
+
+function textsOf(c: SiteContext, nodes: Partial<Record<Field, Node>>): FieldTexts {
+  return Object.fromEntries(Object.entries(nodes).map(([field, node]) => [field, c.text(node)]));
+}
+
+/**
+ * When the fake names no user, the handler may: a parameter `userId` (or `uid`), or `user` (then
+ * `user.id`), of an enclosing function.
+ */
+function userIdFromHandler(c: SiteContext, call: Path): string | undefined {
+  for (let current = call.parent as Path | null; current; current = current.parent as Path | null) {
+    const fn = current.node as Node;
+    if (!FUNCTION_TYPES.test(fn.type)) continue;
+    for (const param of (fn.params as Node[]).map((p) => unwrap(p.type === 'TSParameterProperty' ? (p.parameter as Node) : p))) {
+      if (param?.type === 'Identifier' && /^(userId|userID|uid)$/.test(param.name as string)) return param.name as string;
+      if (param?.type === 'Identifier' && param.name === 'user') return 'user.id';
+      if (param?.type === 'ObjectPattern') {
+        const property = (param.properties as Node[]).find((p) => p.type === 'ObjectProperty' && keyName(p) === 'userId' && unwrap(p.value as Node)?.type === 'Identifier');
+        if (property) return c.text(unwrap(property.value as Node) as Node);
+      }
+    }
+  }
+  return undefined;
 }
 
 export function isMockCall(node: Node): boolean {
   return /^(createRequest|getMockReq|mockRequest|mockReq)$/.test(calleeName(node.callee as Node) ?? '');
 }
 
-export function deriveFields(fake: Node): Partial<Record<'userId' | 'threadId' | 'runId', Node>> {
-  const fields: Partial<Record<'userId' | 'threadId' | 'runId', Node>> = {};
+export function deriveFields(fake: Node): Partial<Record<Field, Node>> {
+  const fields: Partial<Record<Field, Node>> = {};
   const fromHeaders = (headers: Node | undefined): void => {
     if (!headers) return;
     const object = headers.type === 'NewExpression' && calleeName(headers.callee as Node) === 'Headers' ? unwrap((headers.arguments as Node[])[0]) : headers;

@@ -84,11 +84,16 @@ function isHandshakeOf(node: Node | undefined, socket: string): boolean {
   return name === 'handshake' && object?.type === 'Identifier' && object.name === socket;
 }
 
-/** `const req = socket.request` in the middleware, passed on as `req`. */
+/**
+ * `const req = socket.request` in the middleware, passed on as `req`; also a request literal made
+ * there (the request-literal rewrite may turn it into `socket.request`; what else the middleware
+ * does decides).
+ */
 function isAliasOf(c: SiteContext, from: Path, node: Node | undefined, socket: string): boolean {
   const inner = unwrap(node);
   if (inner?.type !== 'Identifier') return false;
-  return isHandshakeOf(bindingInit(from, inner.name as string), socket);
+  const init = bindingInit(from, inner.name as string);
+  return isHandshakeOf(init, socket) || init?.type === 'ObjectExpression';
 }
 
 function middlewareShape(c: SiteContext, fnPath: Path, callPath: Path): Shape | string {

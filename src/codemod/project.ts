@@ -29,6 +29,11 @@ export function rewriteProject(input: ProjectInput): Map<string, FileRewrite> {
   const run = (file: string, links: ProjectLinks = emptyLinks()): FileRewrite | undefined => {
     const source = input.read(file);
     if (source === undefined) return undefined;
+    links.loadModule = (specifier) => {
+      const target = input.resolve(file, specifier);
+      const text = target === undefined ? undefined : input.read(target);
+      return target === undefined || text === undefined ? undefined : { source: text, j: input.parser(target) };
+    };
     const plan = input.plans.get(file) ?? { factoryCalls: [], fakeResponses: [], fakeRequests: [], flagBranches: [] };
     try {
       const outcome = { file, source, result: rewrite(input.parser(file), source, plan, input.options, links) };

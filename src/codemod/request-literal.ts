@@ -41,7 +41,11 @@ function replaceLiteral(c: SiteContext, path: Path, literal: Node): true | strin
   if (sources.size === 0) return refusal('the literal carries nothing from a handshake request', adviceFor(path));
   if (sources.size > 1) return refusal(`the literal mixes several requests (${[...sources].map((s) => `\`${s}\``).join(', ')})`, adviceFor(path));
   const real = [...sources][0] as string;
-  c.edits.push({ start: inner.start ?? 0, end: inner.end ?? 0, text: real });
+  const property = path.parent?.node as Node | undefined;
+  // `{ req: { headers: req.headers } }` → `{ req }`
+  if (property?.type === 'ObjectProperty' && property.value === literal && !property.computed && keyName(property) === real && (property.key as Node).type === 'Identifier') {
+    c.edits.push({ start: property.start ?? 0, end: property.end ?? 0, text: real });
+  } else c.edits.push({ start: inner.start ?? 0, end: inner.end ?? 0, text: real });
   for (const declarator of consumed) removeDeclarator(c, declarator);
   return true;
 }

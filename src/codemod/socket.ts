@@ -37,5 +37,16 @@ export function findSocket(c: SiteContext, path: Path): string | undefined {
     );
     if (decorated) return name(unwrap(decorated));
   }
+  return socketParameter(path);
+}
+
+/** Failing a registration the codemod recognises: an enclosing function's parameter named like a socket. */
+function socketParameter(path: Path): string | undefined {
+  for (let current: Path | null = path.parent as Path | null; current; current = current.parent as Path | null) {
+    const fn = current.node as Node;
+    if (!FUNCTION_TYPES.test(fn.type)) continue;
+    const param = ((fn.params as Node[] | undefined) ?? []).map((p) => unwrap(p)).find((p) => p?.type === 'Identifier' && /^(socket|ws|webSocket|websocket|client|peer|connection)$/.test(p.name as string));
+    if (param) return param.name as string;
+  }
   return undefined;
 }
