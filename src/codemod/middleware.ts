@@ -27,7 +27,7 @@ export function rewriteMiddlewareSite(c: SiteContext, site: Site): true | string
     return asCallSite ?? refuseResponse(c, found);
   }
   const middlewareFn = enclosingFunction(call);
-  if (!middlewareFn) return refuseResponse(c, found);
+  if (!middlewareFn || !isSocketIoRequest(c, call, (callNode.arguments as Node[])[0])) return refuseResponse(c, found);
   const shape = middlewareShape(c, middlewareFn, call);
   if (typeof shape === 'string') return shape;
   return registerWrapper(c, middlewareFn, shape);
@@ -71,6 +71,18 @@ function enclosingFunction(path: Path): Path | undefined {
     if (FUNCTION_TYPES.test((current.node as Node).type)) return current;
   }
   return undefined;
+}
+
+/** The request is some socket's `request`/`handshake` (or a local copy of one): socket.io code. */
+function isSocketIoRequest(c: SiteContext, from: Path, node: Node | undefined): boolean {
+  const inner = unwrap(node);
+  if (!inner) return false;
+  if (inner.type === 'Identifier') {
+    const init = bindingInit(from, inner.name as string);
+    return init !== undefined && (init.type === 'ObjectExpression' || isSocketIoRequest(c, from, init));
+  }
+  const name = inner.type === 'MemberExpression' || inner.type === 'OptionalMemberExpression' ? calleeName(inner) : undefined;
+  return name === 'request' || name === 'handshake';
 }
 
 /** The request argument must be the socket's own handshake request (`socket.request`, `socket.handshake`, `socket.client.request`). */

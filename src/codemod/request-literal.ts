@@ -1,5 +1,5 @@
 import { refusal, type AdviceKind } from './advice.js';
-import { FUNCTION_TYPES, WRAPPERS, at, findBinding, keyName, unwrap, type Node, type Path, type Site } from './ast.js';
+import { FUNCTION_TYPES, WRAPPERS, at, calleeName, findBinding, keyName, unwrap, type Node, type Path, type Site } from './ast.js';
 import type { SiteContext } from './context.js';
 import { removeDeclarator } from './edits.js';
 
@@ -16,7 +16,9 @@ export function rewriteRequestLiteral(c: SiteContext, site: Site): true | string
   let literalPath = found;
   while (WRAPPERS.has((literalPath.node as Node).type)) literalPath = literalPath.get('expression') as Path;
   const literal = literalPath.node as Node;
-  if (literal.type !== 'ObjectExpression') return undefined;
+  // A fake on its way into a request-scoped factory is the factory rewrite's to fix or explain.
+  if (flowsIntoFactory(c, found)) return undefined;
+  if (literal.type !== 'ObjectExpression') return refuseOtherFake(c, literal);
   const nested = nestedRequest(literal);
   if (nested) return replaceLiteral(c, literalPath.get('properties', (literal.properties as Node[]).indexOf(nested), 'value') as Path, nested.value as Node);
   return replaceLiteral(c, literalPath, literal);
@@ -166,3 +168,23 @@ function adviceFor(path: Path): AdviceKind {
   return 'literalField';
 }
 
+
+function flowsIntoFactory(c: SiteContext, path: Path): boolean {
+  let current = path;
+  while (current.parent && WRAPPERS.has((current.parent.node as Node).type)) current = current.parent as Path;
+  const parent = current.parent?.node as Node | undefined;
+  const isFactory = (call: Node): boolean => Object.hasOwn(c.options.factories, calleeName(call.callee as Node) ?? '');
+  if ((parent?.type === 'CallExpression' || parent?.type === 'NewExpression') && (parent.arguments as Node[]).includes(current.node as Node)) return isFactory(parent) || flowsIntoFactory(c, current.parent as Path);
+  if (parent?.type !== 'VariableDeclarator' || (parent.id as Node).type !== 'Identifier') return false;
+  const name = (parent.id as Node).name as string;
+  return c.root.find(c.j.CallExpression).filter((call: Path) => isFactory(call.node as Node) && ((call.node as Node).arguments as Node[]).some((arg) => unwrap(arg)?.name === name)).size() > 0;
+}
+
+/** A fake request that is not a literal: a mock, a constructed request, or what a helper returns. */
+function refuseOtherFake(c: SiteContext, fake: Node): string {
+  const callee = fake.type === 'CallExpression' || fake.type === 'NewExpression' ? calleeName(fake.callee as Node) : undefined;
+  if (fake.type === 'CallExpression' && /mock|createRequest|getMockReq/i.test(c.text(fake.callee as Node))) return refusal(`\`${c.text(fake.callee as Node)}(...)\` is a request mock in production code`, 'vendoredMock');
+  if (fake.type === 'NewExpression') return refusal(`\`new ${callee ?? 'Request'}(...)\` builds a request for WebSocket code`, 'literalField');
+  if (fake.type === 'CallExpression') return refusal(`the fake request comes from \`${callee ?? 'a helper'}()\``, 'helperFake');
+  return refusal(`\`${c.text(fake).slice(0, 60)}\` poses as a request`, 'literalField');
+}

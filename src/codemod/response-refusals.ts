@@ -23,10 +23,10 @@ export function refuseResponse(c: SiteContext, found: Path): string {
   if (holder && (holder.type === 'CallExpression' || holder.type === 'OptionalCallExpression') && calleeName(holder.callee as Node) === 'createContext') {
     return refusal('`createContext(req, {})` builds a Koa context around a fake response', 'koaContext');
   }
-  if (!insideSocketIoMiddleware(found) && holder && isMiddlewareCall(holder, path.node as Node)) return `the middleware runs with a fake response outside socket.io (no engine to register it on). ${ADVICE.wsUpgradeSession}`;
   if (node.type === 'ObjectExpression' && (node.properties as Node[]).some((property) => RESPONSE_METHODS.test(keyName(property) ?? ''))) {
     return refusal('the object stands in for a response (it mimics the response API)', 'standInResponse');
   }
+  if (!insideSocketIoMiddleware(found) && holder && isMiddlewareCall(holder, path.node as Node)) return `the middleware runs with a fake response outside socket.io (no engine to register it on). ${ADVICE.wsUpgradeSession}`;
   if (node.type === 'ClassExpression' || node.type === 'ClassDeclaration' || isInClassOrConstructor(found)) return refusal('a hand-made response class stands in for the HTTP response', 'standInResponse');
   if (insideSocketIoMiddleware(found)) return refusal('the middleware runs inside other socket.io code, not as the whole of a `(socket, next)` middleware', 'socketIoNested');
   return `the middleware runs with a fake response outside socket.io (no engine to register it on). ${ADVICE.wsUpgradeSession}`;
