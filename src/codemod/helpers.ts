@@ -5,6 +5,8 @@ import { removeDeclarator, removeListItem, statementRange } from './edits.js';
 /** One way a module exports a local name (ESM or CommonJS), with what removing it takes. */
 export interface ExportEntry {
   exportedName: string;
+  /** Where the entry names the helper (its references there are the export, not uses). */
+  range: { start: number; end: number };
   remove(c: SiteContext): void;
 }
 
@@ -30,7 +32,7 @@ export function exportsOf(c: SiteContext, name: string): ExportEntry[] {
     const declaration = node.declaration as Node | null;
     const declares = declaration?.type === 'FunctionDeclaration' ? (declaration.id as Node | null)?.name === name : declaration?.type === 'VariableDeclaration' && (declaration.declarations as Node[]).some((d) => (d.id as Node).name === name);
     // The declaration itself goes with the helper; nothing more to remove.
-    if (declares) entries.push({ exportedName: name, remove: () => undefined });
+    if (declares) entries.push({ exportedName: name, range: { start: 0, end: 0 }, remove: () => undefined });
     const specifiers = (node.specifiers as Node[] | undefined) ?? [];
     if (node.source) return;
     specifiers.forEach((specifier, index) => {
@@ -38,13 +40,14 @@ export function exportsOf(c: SiteContext, name: string): ExportEntry[] {
       const exported = specifier.exported as Node;
       entries.push({
         exportedName: (exported.name ?? exported.value) as string,
+        range: rangeOf(specifier),
         remove: (ctx) => (specifiers.length === 1 ? ctx.edits.push({ ...statementRange(ctx.source, node), text: '' }) : removeListItem(ctx, specifiers, index)),
       });
     });
   });
   c.root.find(c.j.ExportDefaultDeclaration).forEach((path: Path) => {
     const declaration = unwrap((path.node as Node).declaration as Node);
-    if (declaration?.type === 'Identifier' && declaration.name === name) entries.push({ exportedName: 'default', remove: () => undefined });
+    if (declaration?.type === 'Identifier' && declaration.name === name) entries.push({ exportedName: 'default', range: rangeOf(declaration), remove: () => undefined });
   });
   c.root.find(c.j.AssignmentExpression).forEach((path: Path) => {
     const node = path.node as Node;
@@ -58,17 +61,18 @@ export function exportsOf(c: SiteContext, name: string): ExportEntry[] {
         if (property.type !== 'ObjectProperty' || value?.type !== 'Identifier' || value.name !== name) return;
         entries.push({
           exportedName: keyName(property) ?? name,
+          range: rangeOf(property),
           remove: (ctx) => (properties.length === 1 && statement?.type === 'ExpressionStatement' ? ctx.edits.push({ ...statementRange(ctx.source, statement), text: '' }) : removeListItem(ctx, properties, index)),
         });
       });
       return;
     }
     if (isModuleExports(left) && right?.type === 'Identifier' && right.name === name) {
-      entries.push({ exportedName: 'default', remove: () => undefined });
+      entries.push({ exportedName: 'default', range: rangeOf(right), remove: () => undefined });
       return;
     }
     if (left?.type === 'MemberExpression' && isExportsObject(left.object as Node) && right?.type === 'Identifier' && right.name === name && statement?.type === 'ExpressionStatement') {
-      entries.push({ exportedName: calleeName(left) ?? name, remove: (ctx) => ctx.edits.push({ ...statementRange(ctx.source, statement), text: '' }) });
+      entries.push({ exportedName: calleeName(left) ?? name, range: rangeOf(right), remove: (ctx) => ctx.edits.push({ ...statementRange(ctx.source, statement), text: '' }) });
     }
   });
   return entries;
@@ -97,4 +101,8 @@ export function removeHelper(c: SiteContext, declaration: Path, exported: Export
     }
   }
   for (const entry of exported) entry.remove(c);
+}
+
+function rangeOf(node: Node): { start: number; end: number } {
+  return { start: node.start ?? 0, end: node.end ?? 0 };
 }

@@ -284,7 +284,9 @@ function isUseArgument(path: Path): boolean {
  * its exports when no use is left here and none elsewhere (the project step counts those).
  */
 function rewriteNamedUses(c: SiteContext, declaration: Path, name: string, rewriteUse: (use: Path) => true | string, matches: (path: Path) => boolean): true | string {
-  const uses = references(c, declaration, name);
+  const exported = exportsOf(c, name);
+  const inExport = (use: Path): boolean => exported.some((entry) => ((use.node as Node).start ?? 0) >= entry.range.start && ((use.node as Node).end ?? 0) <= entry.range.end);
+  const uses = references(c, declaration, name).filter((use) => !inExport(use));
   let left = 0;
   let rewritten = 0;
   let firstProblem: string | undefined;
@@ -302,7 +304,6 @@ function rewriteNamedUses(c: SiteContext, declaration: Path, name: string, rewri
       firstProblem ??= outcome;
     }
   }
-  const exported = exportsOf(c, name);
   if (exported.length > 0) c.project.exportedHelpers.set(name, exported.map((entry) => entry.exportedName));
   const elsewhere = exported.length > 0 ? c.project.externalUses.get(name) : 0;
   if (left === 0 && elsewhere === 0 && removableExports(exported)) {
