@@ -35,6 +35,8 @@ export interface FixResult {
   errors: { file: string; message: string }[];
   /** Unified diff of every change (always computed; printed with --dry-run). */
   diff: string;
+  /** Per changed file, the spans of the original text (BOM removed, LF line breaks) that the rewrite replaced: nothing else changes. */
+  edits: { file: string; spans: { start: number; end: number }[] }[];
 }
 
 /** `ws-mock-audit fix`: scan, rewrite the fixable findings across the project, then write the files safely. */
@@ -63,7 +65,7 @@ export async function fix(options: FixOptions): Promise<FixResult> {
   const files = (): string[] => (projectFiles ??= discoverFiles(options.paths?.length ? options.paths : ['.'], cwd, config, Boolean(options.includeTests)).inputs.map((input) => input.file));
   const outcomes = rewriteProject({ plans, read, files, resolve: createResolver(), parser: parserOf, options: rewriteOptions(config, options) });
 
-  const pending: { file: string; raw: string; after: string; applied: number }[] = [];
+  const pending: { file: string; raw: string; after: string; applied: number; spans: { start: number; end: number }[] }[] = [];
   for (const [file, outcome] of outcomes) {
     if ('error' in outcome) {
       errors.push({ file, message: `could not be parsed or rewritten, left unchanged: ${describeError(outcome.error)}` });
@@ -78,7 +80,8 @@ export async function fix(options: FixOptions): Promise<FixResult> {
       continue;
     }
     const original = decoded.get(file) as Decoded;
-    pending.push({ file, raw: original.raw, after: encode(original, output), applied: outcome.result.applied });
+    const spans = outcome.result.edits.map(({ start, end }) => ({ start, end }));
+    pending.push({ file, raw: original.raw, after: encode(original, output), applied: outcome.result.applied, spans });
   }
   if (!options.dryRun && !options.allowDirty) assertClean(pending.map((item) => item.file), root);
 
@@ -86,17 +89,19 @@ export async function fix(options: FixOptions): Promise<FixResult> {
   const outputs = new Map<string, string>();
   let applied = 0;
   let diff = '';
+  const edits: FixResult['edits'] = [];
   for (const item of pending.sort((a, b) => compareText(a.file, b.file))) {
     const relative = toPosix(path.relative(cwd, item.file));
     if (!options.dryRun) writeAtomically(item.file, item.after);
     applied += item.applied;
     changed.push(item.file);
     outputs.set(item.file, item.after);
+    edits.push({ file: item.file, spans: item.spans });
     diff += createTwoFilesPatch(`a/${relative}`, `b/${relative}`, item.raw, item.after, undefined, undefined, { context: 3 });
   }
   manual.push(...(await remaining(options, cwd, outputs, explainedBy(manual, scanned.findings))));
   manual.sort((a, b) => compareText(a.file, b.file) || a.line - b.line);
-  return { changed, applied, manual, errors, diff };
+  return { changed, applied, manual, errors, diff, edits };
 }
 
 /**
