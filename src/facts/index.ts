@@ -165,17 +165,24 @@ function collectReturn(a: Analysis, expr: ts.Expression, fn: FunctionFact): void
       fn.uses.push({ value, loc: at ? at.loc : locOf(a, expr), snippet: at ? at.snippet : snippetOf(a, expr), position: 'request', sink: `${producer.sink}()` });
     }
   }
-  fn.returns.push(...(producer?.t === 'builder' ? values.map((value) => asBuiltRequest(value, producer.name)) : values));
+  fn.returns.push(...values.map((value) => asReturnedRequest(value, producer?.t === 'builder' ? producer.name : undefined)));
   const inner = stripCasts(expr);
   if (!isFunctionLike(inner) && !ts.isIdentifier(inner) && !ts.isCallExpression(inner) && !ts.isConditionalExpression(inner)) return;
   const returned = functionValues(a, inner).map(({ target }) => target);
   if (returned.length > 0) (fn.returnsFns ??= []).push(...returned);
 }
 
-/** A literal returned by a request-building helper is a request wherever it goes. */
-function asBuiltRequest(value: ValueRef, name: string): ValueRef {
-  if (value.t !== 'fake' || !value.origin.positional || (value.origin.shape !== 'literal' && value.origin.shape !== 'spread-literal')) return value;
-  return { t: 'fake', origin: { ...value.origin, kind: 'request', positional: false, describe: `${value.origin.describe} returned by \`${name}()\`, which builds a request` } };
+/**
+ * What a function returns is made to be used elsewhere: a copy of the handshake request that a
+ * function returns is a request stand-in wherever it goes, and so is any literal that a
+ * request-building helper (`toRequest()`) returns.
+ */
+function asReturnedRequest(value: ValueRef, builder: string | undefined): ValueRef {
+  if (value.t !== 'fake' || !value.origin.positional) return value;
+  const { shape } = value.origin;
+  if (shape === 'spread-literal') return { t: 'fake', origin: { ...value.origin, kind: 'request', positional: false } };
+  if (!builder || shape !== 'literal') return value;
+  return { t: 'fake', origin: { ...value.origin, kind: 'request', positional: false, describe: `${value.origin.describe} returned by \`${builder}()\`, which builds a request` } };
 }
 
 function collectCall(a: Analysis, call: ts.CallExpression, fn: FunctionFact): void {

@@ -66,6 +66,14 @@ export function positionsOf(a: Analysis, call: ts.CallExpression): PositionArg[]
   return found;
 }
 
+const PAIR_REQUEST = /^(req|request|httpRequest|routeRequest)$/;
+const PAIR_RESPONSE = /^(res|response|httpResponse|routeResponse|reply)$/;
+
+function isNamed(arg: ts.Expression, pattern: RegExp): boolean {
+  const inner = stripCasts(arg);
+  return ts.isIdentifier(inner) && pattern.test(inner.text);
+}
+
 const INJECTING_RECEIVER = /(^|\.)(server|app|fastify|hapi|instance|_server|httpServer)$/i;
 
 /**
@@ -85,6 +93,8 @@ function httpEntryPositions(call: ts.CallExpression, short: string): Omit<Positi
   }
   if (short === 'inject' && args.length <= 2 && first && receiver && INJECTING_RECEIVER.test(receiver)) return [{ arg: first, position: 'request' }];
   if (short === 'handle' && args.length === 2 && first && second && receiver) return [{ arg: first, position: 'request' }, { arg: second, position: 'response' }];
+  // `callback(request, response)`: values named as an HTTP pair and handed on together.
+  if (first && second && isNamed(first, PAIR_REQUEST) && isNamed(second, PAIR_RESPONSE)) return [{ arg: first, position: 'request' }, { arg: second, position: 'response' }];
   return [];
 }
 

@@ -231,7 +231,9 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
       const origin: FakeOrigin = {
         kind: cls.fakes.kind,
         shape: 'subclass',
-        describe: `an instance of \`${name}\`, a subclass of \`${cls.fakes.typeName}\``,
+        describe: cls.fakes.typeName.startsWith('the ')
+          ? `an instance of \`${name}\`, which imitates ${cls.fakes.typeName}`
+          : `an instance of \`${name}\`, a subclass of \`${cls.fakes.typeName}\``,
         positional: false,
         loc: cls.loc,
         snippet: `class ${name}`,
@@ -338,7 +340,7 @@ function withBoundaryReports(hits: FakeHit[]): FakeHit[] {
     extra.push({ ...hit, file, loc, echo: { at, of: hit } });
   };
   for (const hit of hits) {
-    if (hit.via.length > 0) add(hit, 'origin', hit.originFile, hit.origin.loc);
+    if (hit.via.length > 0 || hit.originFile !== hit.file) add(hit, 'origin', hit.originFile, hit.origin.loc);
     const entry = entryFromOtherFile(hit);
     if (entry) add(hit, 'caller', entry.file, entry.loc);
   }
