@@ -218,8 +218,8 @@ function collectNew(a: Analysis, node: ts.NewExpression, fn: FunctionFact): void
   const target = resolveTarget(a, node.expression);
   if (!target) return;
   recordValue(a, fn, node, { t: 'new', target });
-  // `new Socket(ws, req)` with an ES5 constructor function runs that function.
-  if (target.t !== 'class') fn.calls.push({ target, loc: locOf(a, node) });
+  // `new Connection(socket)` runs the class's constructor, or the ES5 constructor function.
+  fn.calls.push({ target, loc: locOf(a, node) });
 }
 
 /**
@@ -256,6 +256,9 @@ function classFact(a: Analysis, node: ts.ClassLikeDeclaration): ClassFact | unde
   if (!node.name) return undefined;
   const http = classHttpKind(a, node);
   const fact: ClassFact = { name: node.name.text, loc: locOf(a, node.name) };
+  const ctor = node.members.find(ts.isConstructorDeclaration);
+  const ctorId = ctor ? a.scopes.fnIds.get(ctor) : undefined;
+  if (ctorId !== undefined) fact.ctor = ctorId;
   if (http) fact.fakes = { kind: http.kind, typeName: http.name };
   const extendsClause = node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword);
   const base = extendsClause?.types[0]?.expression;
@@ -344,7 +347,9 @@ function esmExports(a: Analysis): ExportFact[] {
 }
 
 function exportedExpression(a: Analysis, name: string, expr: ts.Expression): ExportFact {
-  const inner = unwrap(expr);
+  let inner = unwrap(expr);
+  // `module.exports = internals.Socket = function () {}`: the value of a chained assignment.
+  while (ts.isBinaryExpression(inner) && inner.operatorToken.kind === ts.SyntaxKind.EqualsToken) inner = unwrap(inner.right);
   if (isFunctionLike(inner)) {
     const fn = a.scopes.fnIds.get(inner);
     return fn === undefined ? { name } : { name, fn };
@@ -450,7 +455,12 @@ function functionName(a: Analysis, node: ts.Node): string {
     const event = first && ts.isStringLiteralLike(first) ? `('${first.text}')` : '()';
     return `${callee}${event} callback`;
   }
-  if (ts.isBinaryExpression(parent)) return `${calleeName(parent.left) ?? 'assigned'} handler`;
+  if (ts.isBinaryExpression(parent)) {
+    const assigned = calleeName(parent.left);
+    // `Owner.prototype.method = function` is a method: `Owner.method`.
+    if (assigned?.includes('.prototype.')) return assigned.replace('.prototype.', '.');
+    return `${assigned ?? 'assigned'} handler`;
+  }
   return '<anonymous>';
 }
 

@@ -157,6 +157,15 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
     return imported ? resolveExport(imported, target.imported) : undefined;
   };
 
+  /** `new X()` of a class runs its constructor; anything else stays as it is. */
+  const constructorOf = (target: Exported | undefined): Exported | undefined => {
+    if (target?.t !== 'class') return target;
+    const facts = factsOf(target.file);
+    const cls = facts?.classes.find((candidate) => candidate.name === target.name);
+    const ctor = cls?.ctor === undefined ? undefined : facts?.functions[cls.ctor];
+    return ctor ? { t: 'fn', file: target.file, fn: ctor } : undefined;
+  };
+
   /** Functions a target designates; for `result`, the functions that calling it returns (value flow across files). */
   const resolveFns = (file: string, target: Target, seen = new Set<string>()): FnRef[] => {
     if (target.t !== 'result') {
@@ -196,7 +205,7 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
     if (!facts) continue;
     for (const child of childrenOf(facts, children).get(fn.id) ?? []) enter(file, child, reason);
     for (const call of fn.calls) {
-      const callee = resolveTarget(file, call.target);
+      const callee = constructorOf(resolveTarget(file, call.target));
       if (callee?.t !== 'fn') continue;
       enter(callee.file, callee.fn, {
         registration: reason.registration,
