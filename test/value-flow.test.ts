@@ -88,7 +88,7 @@ const wss = new Server({ port: 1 });
 wss.on('connection', (ws, req) => { new Conn(ws, req); });
 `;
   const graph = project({ '/p/a.js': text });
-  assert.ok(scopeNames(graph).includes('a.js:Conn.prototype.reply handler'), scopeNames(graph).join(', '));
+  assert.ok(scopeNames(graph).includes('a.js:Conn.reply'), scopeNames(graph).join(', '));
   assert.is(graph.factories.length, 1);
 });
 
