@@ -1,5 +1,5 @@
-import { capitalise, whereDescription, type Rule, type RuleFinding } from '../src/rule.js';
-import { fakeSteps } from './fake-request.js';
+import type { Rule, RuleFinding } from '../src/rule.js';
+import { fakeRelated, fakeSentence } from './fake-request.js';
 
 export const fakeResponse: Rule = {
   meta: {
@@ -12,20 +12,21 @@ export const fakeResponse: Rule = {
     return graph.fakes
       .filter((hit) => hit.kind === 'response' && hit.position === 'response')
       .map((hit): RuleFinding => {
-        const where = whereDescription(hit.scope, hit.fn.fn.name);
         const isSocketIoMiddleware = hit.scope.registration.framework === 'socket.io';
         return {
           file: hit.file,
           loc: hit.loc,
           message:
-            `${capitalise(where)} passes ${hit.origin.describe} as the response to \`${hit.sink ?? 'middleware'}\`. ` +
+            `${fakeSentence(hit)} ` +
             'HTTP middleware sets headers, cookies and status on its response; a fake one silently drops them or throws when a method is missing. ' +
             (isSocketIoMiddleware
               ? 'Register the middleware with `io.engine.use(middleware)`, which runs it with the real handshake request and response.'
               : 'Run the middleware during the HTTP upgrade, where the real response exists, or use a WebSocket-aware equivalent.'),
-          fixable: isSocketIoMiddleware,
-          related: fakeSteps(hit),
-          anchor: `${hit.fn.fn.name}|${hit.snippet}`,
+          fixable: !hit.echo && isSocketIoMiddleware,
+          related: fakeRelated(hit),
+          anchor: `${hit.echo ? `${hit.echo.at}|` : ''}${hit.fn.fn.name}|${hit.snippet}`,
+          framework: hit.scope.registration.framework,
+          shape: hit.origin.shape,
         };
       });
   },

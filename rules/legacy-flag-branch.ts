@@ -6,6 +6,7 @@ export const legacyFlagBranch: Rule = {
     description: 'A legacy code path is still kept behind the `USE_WEBSOCKET_SUPERVISOR_V3` rollout flag.',
     defaultSeverity: 'info',
     fixable: true,
+    stage: 'legacy-branch',
   },
   check(graph) {
     return graph.flagBranches.map(

@@ -25,6 +25,7 @@ export const requestScopedFactory: Rule = {
         fixable: counterpart !== null,
         related: scopeSteps(hit.scope),
         anchor: `${hit.fn.fn.name}|${hit.call.snippet}`,
+        framework: hit.scope.registration.framework,
       };
     });
   },

@@ -11,6 +11,7 @@ export const unusedSuppression: Rule = {
     description: 'A `ws-mock-audit-ignore` comment suppresses nothing.',
     defaultSeverity: 'warning',
     fixable: false,
+    stage: 'none',
   },
   check: () => [],
 };

@@ -8,6 +8,12 @@ export interface RuleMeta {
   defaultSeverity: Severity;
   /** Whether `ws-mock-audit fix` can rewrite some of this rule's findings. */
   fixable: boolean;
+  /**
+   * Where its findings stand in the migration funnel of the HTML report: `fake` (a fake or
+   * request-scoped call still to rewrite), `legacy-branch` (rewritten, legacy path still behind the
+   * flag). Unset: error-level rules count as `fake`, others stay out of the funnel.
+   */
+  stage?: 'fake' | 'legacy-branch' | 'none';
 }
 
 /** What a rule reports; severity, fingerprint and paths are filled in by the scan. */
@@ -19,6 +25,9 @@ export interface RuleFinding {
   related: Step[];
   /** Text that identifies the finding independent of its line: the flagged snippet and its function. */
   anchor: string;
+  /** Data for reports that group findings (the HTML report's charts): framework and fake shape ids. */
+  framework?: string;
+  shape?: string;
 }
 
 export interface RuleContext {
@@ -38,7 +47,8 @@ export function frameworkName(scope: ScopeReason): string {
 
 /** "the socket.io `chat` handler" or "`loadUser()`, called from the `ws` `message` handler," */
 export function whereDescription(scope: ScopeReason, fnName: string): string {
-  const handler = `the ${frameworkName(scope)} ${scope.registration.event}`;
+  const evidence = scope.registration.evidence ? ` (${scope.registration.evidence})` : '';
+  const handler = `the ${frameworkName(scope)} ${scope.registration.event}${evidence}`;
   if (scope.path.length === 0) return handler;
   return `\`${fnName}()\`, which runs from ${handler},`;
 }

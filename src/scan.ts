@@ -4,7 +4,7 @@ import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { loadConfig, type Config } from './discover/config.js';
 import { discoverFiles, discoverStaged, isSourceFile, projectRoot, toPosix, walkStillHolds, type Discovery, type WalkTrace } from './discover/files.js';
-import { DEFAULT_CACHE_LOCATION, openCache } from './discover/cache.js';
+import { DEFAULT_CACHE_LOCATION, openCache, type FactsCache } from './discover/cache.js';
 import { openGitIndex, workTreeReader, type SourceReader } from './discover/source.js';
 import type { ReadResult } from './discover/read.js';
 import type { Extracted, FactsPool } from './facts/pool.js';
@@ -39,6 +39,13 @@ export interface ScanOptions {
   cacheLocation?: string;
   /** Contents to use instead of the files' own (the codemod checks its output before writing). */
   overlay?: Map<string, string>;
+  /**
+   * Scan these files, read through this reader, instead of walking the work tree (`report --history`
+   * reads a commit's blobs); the files are filtered like a walk's (paths, config, test patterns).
+   */
+  source?: { reader: SourceReader; files: string[] };
+  /** A facts cache of the caller's (`report --history` shares one keyed by content across commits); overrides `cache`. */
+  factsCache?: FactsCache;
 }
 
 export interface ScanStats {
@@ -100,14 +107,17 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   // when they lie outside it: runs over different parts of a project share one cache.
   const scannedDirs = paths.map((given) => startDir(cwd, given));
   const cacheRoot = scannedDirs.every((dir) => dir === cwd || dir.startsWith(`${cwd}${path.sep}`)) ? cwd : commonDir(scannedDirs);
-  const cache = useCache ? openCache(path.resolve(cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION), cacheKey(config, prefilterOn, cacheRoot), cacheRoot) : undefined;
+  const cache = options.factsCache ?? (useCache ? openCache(path.resolve(cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION), cacheKey(config, prefilterOn, cacheRoot), cacheRoot) : undefined);
   // Besides the files, the result depends on rule settings and on what fingerprints are relative to.
   const fingerprintRoot = projectRoot(cwd);
   const resultKey = cache ? JSON.stringify([fingerprintRoot, config.rules]) : '';
   let reader: SourceReader = workTreeReader;
   let discovery: Discovery;
   let walkReplayed = false;
-  if (options.staged) {
+  if (options.source) {
+    reader = options.source.reader;
+    discovery = discoverStaged(options.source.files, paths, cwd, config, includeTests);
+  } else if (options.staged) {
     const index = openGitIndex(cwd);
     reader = index.reader;
     discovery = discoverStaged(index.staged, paths, cwd, config, includeTests);
@@ -129,7 +139,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const texts = new Map<string, string>();
   const prefilter = prefilterOn ? createPrefilter(config.facts) : () => true;
   const jobs = Math.max(1, options.typeAware ? 1 : (options.jobs ?? availableParallelism()));
-  const stats = { prefiltered: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0 };
+  // `skippedNow`: read this run and dropped by the prefilter (they cannot change the result unless linked).
+  const stats = { prefiltered: 0, skippedNow: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0 };
   const slowest: { file: string; ms: number }[] = [];
 
   /** Reads a file once, keeping its text. */
@@ -178,6 +189,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     if (minified) stats.minified++;
     if (minified || !prefilter(text)) {
       stats.prefiltered++;
+      stats.skippedNow++;
       cache?.store(file, text, null);
       texts.delete(file);
       continue;
@@ -282,7 +294,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
 
   let findings: Finding[] = [];
   let suppressed = 0;
-  const reusable = cache && stats.fromCache === discovery.inputs.length ? cache.reusableResult(resultKey, readText) : undefined;
+  // Nothing to parse and every input read: the cache decides whether its last result still holds
+  // (the on-disk cache drops it on any store; the history's content cache checks what it rested on).
+  const reusable = cache && stats.fromCache + stats.skippedNow === discovery.inputs.length ? cache.reusableResult(resultKey, readText) : undefined;
   const all: FileFacts[] = [...fresh];
   if (reusable) {
     findings = reusable.findings;
@@ -512,6 +526,8 @@ function fingerprint(findings: RawFinding[], root: string): Finding[] {
       fingerprint: createHash('sha256').update(`${base}\0${nth}`).digest('hex').slice(0, 20),
       fixable: finding.fixable,
       related: finding.related.map((step) => ({ file: step.file, line: step.loc.line, column: step.loc.column, message: step.message })),
+      ...(finding.framework ? { framework: finding.framework } : {}),
+      ...(finding.shape ? { shape: finding.shape } : {}),
     });
   }
   return result;

@@ -19,7 +19,8 @@ export type ShapeId =
   | 'mock-library'
   | 'literal'
   | 'spread-literal'
-  | 'subclass';
+  | 'subclass'
+  | 'stand-in';
 
 export type FrameworkId =
   | 'ws'
@@ -37,6 +38,7 @@ export type FrameworkId =
   | 'graphql-ws'
   | 'trpc'
   | 'whatwg'
+  | 'graphql-subscriptions'
   | 'custom';
 
 /** Where a fake was made. */
@@ -59,7 +61,9 @@ export interface FakeOrigin {
 export type Target =
   | { t: 'fn'; fn: number }
   | { t: 'import'; source: string; imported: string }
-  | { t: 'class'; name: string };
+  | { t: 'class'; name: string }
+  /** The function values that calling `of` returns: `io.use(wrap(mw))` with `wrap` from another module. */
+  | { t: 'result'; of: Target };
 
 /** A value as far as one file can tell: a concrete fake, or a symbolic reference for `link`. */
 export type ValueRef =
@@ -104,6 +108,8 @@ export interface FunctionFact {
   parent: number;
   loc: Loc;
   returns: ValueRef[];
+  /** Function values this function returns (`wrap = (mw) => (socket, next) => ...`), for handlers made by calls. */
+  returnsFns?: Target[];
   uses: UseFact[];
   calls: CallFact[];
   factoryCalls: FactoryCallFact[];
@@ -116,6 +122,11 @@ export interface RegistrationFact {
   event: string;
   handler: Target;
   loc: Loc;
+  /**
+   * Set when no registration was seen and the function's own shape is the evidence (signature
+   * evidence, `src/facts/signature.ts`): a sentence for messages, e.g. "its signature `(socket, next)`…".
+   */
+  evidence?: string;
 }
 
 export interface ClassFact {
@@ -188,6 +199,10 @@ export interface Finding {
   fingerprint: string;
   fixable: boolean;
   related: RelatedLocation[];
+  /** The framework whose registration puts the finding in WebSocket scope (a `FrameworkId`), when there is one. */
+  framework?: string;
+  /** How the fake was made (a `ShapeId`), when the finding is about a fake. */
+  shape?: string;
 }
 
 export interface FileError {

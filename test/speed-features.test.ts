@@ -55,7 +55,8 @@ speed('--cache: a warm run parses nothing; editing a helper in another file chan
     writeFileSync(helper, "export function fakeRequestFor(userId: string) { return new URL('http://users/' + userId); }\nexport function upstream(p: string) { return new Request(p); }\nexport const SYSTEM_REQUEST = { headers: {} } as unknown as Request;\n");
     const edited = await scan({ paths: [dir], cwd: dir, cache: true, cacheLocation: location });
     assert.is(edited.stats.filesParsed, 1, 'only the edited helper is parsed again');
-    assert.is(edited.findings.length, cold.findings.length - 1);
+    // Both reports of that fake go: in the handler, and where the helper made it.
+    assert.is(edited.findings.length, cold.findings.length - 2);
     assert.not.ok(edited.findings.some((f) => f.message.includes('fakeRequestFor')));
   } finally {
     rmSync(dir, { recursive: true, force: true });

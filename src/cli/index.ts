@@ -11,7 +11,8 @@ import { formatJson } from '../report/json.js';
 import { countBySeverity, relativeReport, type Report, type RuleDescriptor } from '../report/model.js';
 import { formatSarif } from '../report/sarif.js';
 import { formatStylish } from '../report/stylish.js';
-import { scan } from '../scan.js';
+import { formatHtml, type HtmlExtras } from '../report/html/index.js';
+import { scan, type ScanResult } from '../scan.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -22,7 +23,7 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
-const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
+const FORMATS = ['stylish', 'json', 'sarif', 'github', 'html'] as const;
 const DEFAULT_BASELINE = 'ws-mock-audit-baseline.json';
 const SCAN_EPILOGUE =
   '\nExit status: 0 no error-level finding, 1 error findings (or warnings over --max-warnings), 2 bad usage, config or internal failure.\n' +
@@ -107,6 +108,24 @@ export async function run(argv: string[], io: CliIO = defaultIO()): Promise<numb
     });
 
   program
+    .command('report')
+    .description('write the migration report: one self-contained HTML page (totals, funnel, charts, every finding; --history for the trend)')
+    .argument('[paths...]', 'files and directories to scan (default: the current directory)')
+    .option('-o, --output <file>', 'where to write the page', 'ws-mock-audit-report.html')
+    .option('--history <n>', 'also scan the last n first-parent commits (read from git, nothing checked out) and plot the trend')
+    .option('--since <date>', 'scan the commits since this date (with --history n: n of them, evenly spaced)')
+    .option('-c, --config <file>', 'use this config file instead of searching for ws-mock-audit.config.json')
+    .option('--include-tests', 'also scan test files')
+    .option('--baseline <file>', 'count the baseline entries that are fixed as removed (when there is no history)')
+    .option('-j, --jobs <n>', 'threads for parsing large scans')
+    .option('--cache', 'reuse per-file results of earlier runs for unchanged files (without --history)')
+    .option('--cache-location <path>', 'cache directory or file (default: node_modules/.cache/ws-mock-audit)')
+    .addHelpText('after', '\nExit status: 0 the page was written, 2 bad usage, config or an internal failure (findings do not fail a report).\nExamples:\n  ws-mock-audit report src -o report.html\n  ws-mock-audit report --history 50 -o report.html\n  ws-mock-audit report --since 2026-01-01 --history 26\n')
+    .action(async (paths: string[], flags: ReportFlags) => {
+      exitCode = await runReport(paths, flags, io);
+    });
+
+  program
     .command('plan', { hidden: true })
     .description('print where the codemod would act in one file, as JSON (used by the jscodeshift transform)')
     .argument('<file>')
@@ -169,18 +188,7 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
     ...(flags.tsconfig ? { tsconfig: flags.tsconfig } : {}),
   });
   const color = chalkFor(flags, io);
-  const relative = relativeReport(
-    {
-      tool: { name: 'ws-mock-audit', version: packageVersion(), informationUri: DOCS_BASE.replace(/blob\/main\/rules\/$/, '') },
-      rules: ruleDescriptors(),
-      root: io.cwd,
-      findings: result.findings,
-      errors: result.errors,
-      summary: { filesScanned: result.stats.filesDiscovered, filesParsed: result.stats.filesParsed, errors: 0, warnings: 0, infos: 0, suppressed: result.suppressed, baselined: 0, durationMs: result.durationMs },
-      source: result.source,
-    },
-    io.cwd,
-  );
+  const relative = reportOf(result, io.cwd);
 
   let findings = relative.findings;
   let baselined = 0;
@@ -237,6 +245,61 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
   return 0;
 }
 
+interface ReportFlags {
+  output: string;
+  history?: string;
+  since?: string;
+  config?: string;
+  includeTests?: boolean;
+  baseline?: string;
+  jobs?: string;
+  cache?: boolean;
+  cacheLocation?: string;
+}
+
+async function runReport(paths: string[], flags: ReportFlags, io: CliIO): Promise<number> {
+  const count = flags.history === undefined ? undefined : Number(flags.history);
+  if (count !== undefined && (!Number.isInteger(count) || count < 1)) throw new UsageError(`--history must be a positive integer, got "${flags.history}".`);
+  const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs must be a positive integer, got "${flags.jobs}".`);
+  const options = {
+    paths,
+    cwd: io.cwd,
+    ...(jobs ? { jobs } : {}),
+    ...(flags.config ? { config: flags.config } : {}),
+    includeTests: flags.includeTests ?? false,
+  };
+  let extras: HtmlExtras = {};
+  let result: ScanResult;
+  if (count !== undefined || flags.since) {
+    const { scanHistory, scanWorkTree } = await import('../history/index.js');
+    const history = await scanHistory(options, { ...(count !== undefined ? { count } : {}), ...(flags.since ? { since: flags.since } : {}) });
+    result = await scanWorkTree(options, history.cache);
+    const open = new Set(result.findings.map((finding) => finding.fingerprint));
+    const first = history.points[0];
+    extras = {
+      history: history.points,
+      ...(first ? { removed: { count: [...history.seenFakes].filter((fp) => !open.has(fp)).length, from: `${first.commit.slice(0, 10)} (${first.date.slice(0, 10)})` } } : {}),
+    };
+    io.stderr(`ws-mock-audit: history of ${history.points.length} commit${history.points.length === 1 ? '' : 's'} in ${history.durationMs} ms (${history.parsed} distinct file contents parsed)\n`);
+  } else {
+    result = await scan({ ...options, cache: flags.cache ?? false, ...(flags.cacheLocation ? { cacheLocation: flags.cacheLocation } : {}) });
+  }
+  const relative = reportOf(result, io.cwd);
+  const baselinePath = flags.baseline ? path.resolve(io.cwd, flags.baseline) : result.config.baseline;
+  if (baselinePath && !extras.removed) {
+    const outcome = applyBaseline(relative.findings, readBaseline(baselinePath));
+    extras.removed = { count: outcome.fixed.length, from: `the baseline (${path.relative(io.cwd, baselinePath) || baselinePath})` };
+  }
+  const report: Report = { ...relative, summary: { ...relative.summary, ...countBySeverity(relative.findings) } };
+  const target = path.resolve(io.cwd, flags.output);
+  mkdirSync(path.dirname(target), { recursive: true });
+  writeFileSync(target, formatHtml(report, extras));
+  for (const warning of result.warnings) io.stderr(`warning ${warning}\n`);
+  io.stderr(`ws-mock-audit: wrote ${path.relative(io.cwd, target) || target} (${report.findings.length} finding${report.findings.length === 1 ? '' : 's'})\n`);
+  return 0;
+}
+
 interface FixFlags {
   dryRun?: boolean;
   flagged?: boolean;
@@ -275,8 +338,26 @@ async function runFix(paths: string[], flags: FixFlags, io: CliIO): Promise<numb
   return result.manual.length > 0 || result.errors.length > 0 ? 1 : 0;
 }
 
+/** A scan's result as formatters take it: paths relative to `cwd`, counts not yet filled in. */
+function reportOf(result: ScanResult, cwd: string): Report {
+  return relativeReport(
+    {
+      tool: { name: 'ws-mock-audit', version: packageVersion(), informationUri: DOCS_BASE.replace(/blob\/main\/rules\/$/, '') },
+      rules: ruleDescriptors(),
+      root: cwd,
+      findings: result.findings,
+      errors: result.errors,
+      summary: { filesScanned: result.stats.filesDiscovered, filesParsed: result.stats.filesParsed, errors: 0, warnings: 0, infos: 0, suppressed: result.suppressed, baselined: 0, durationMs: result.durationMs },
+      source: result.source,
+    },
+    cwd,
+  );
+}
+
 function render(format: Format, report: Report, color: ChalkInstance): string {
   switch (format) {
+    case 'html':
+      return formatHtml(report);
     case 'json':
       return formatJson(report);
     case 'sarif':
@@ -296,6 +377,7 @@ function ruleDescriptors(): RuleDescriptor[] {
       id: rule.meta.id,
       description: rule.meta.description,
       defaultSeverity: rule.meta.defaultSeverity,
+      ...(rule.meta.stage ? { stage: rule.meta.stage } : {}),
       helpUri: `${DOCS_BASE}${rule.meta.id}.md`,
       get helpMarkdown(): string {
         markdown ??= readFileSync(ruleDocPath(rule.meta.id), 'utf8');

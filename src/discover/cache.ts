@@ -11,7 +11,8 @@ export interface CachedResult {
   errors: FileError[];
 }
 
-const FORMAT = 2;
+// 3: findings in the cached result carry `framework` and `shape`.
+const FORMAT = 3;
 const HASH_LENGTH = 22;
 const NO_HASH = '-'.repeat(HASH_LENGTH);
 /**

@@ -23,6 +23,7 @@ export interface Registered {
   handler: Target;
   loc: Loc;
   key: string;
+  evidence?: string;
 }
 
 export interface Analysis {
@@ -36,6 +37,14 @@ export interface Analysis {
   /** Module specifiers imported anywhere in the file. */
   importedSources: Set<string>;
   registrations: Map<string, Registered>;
+  /** Built on first use: `this.x = …` values by member name, and ES5 prototype methods by owner. */
+  members?: MemberIndex;
+}
+
+interface MemberIndex {
+  thisAssigned: Map<string, ts.Expression[]>;
+  /** `Owner.prototype.name = function` and `Owner.prototype = { name() {} }`: owner text → name → fn id. */
+  prototypeMethods: Map<string, Map<string, number>>;
 }
 
 export function createAnalysis(sf: ts.SourceFile, scopes: ScopeInfo, options: FactsOptions, oracle?: TypeOracle): Analysis {
@@ -341,11 +350,88 @@ export function targetOfBinding(a: Analysis, binding: Binding | undefined, name:
   return undefined;
 }
 
-/** The id of method `name` of the class around `node` (methods and arrow-valued properties). */
+function memberIndex(a: Analysis): MemberIndex {
+  if (a.members) return a.members;
+  const index: MemberIndex = { thisAssigned: new Map(), prototypeMethods: new Map() };
+  const addMethod = (owner: string, name: string, fnNode: ts.Node): void => {
+    const fn = a.scopes.fnIds.get(fnNode);
+    if (fn === undefined) return;
+    const methods = index.prototypeMethods.get(owner) ?? new Map<string, number>();
+    methods.set(name, fn);
+    index.prototypeMethods.set(owner, methods);
+  };
+  const pending: ts.Node[] = [a.sf];
+  while (pending.length > 0) {
+    const node = pending.pop() as ts.Node;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left)) {
+      const left = node.left;
+      const right = unwrap(node.right);
+      if (left.expression.kind === ts.SyntaxKind.ThisKeyword) {
+        const list = index.thisAssigned.get(left.name.text) ?? [];
+        list.push(node.right);
+        index.thisAssigned.set(left.name.text, list);
+      } else if (ts.isPropertyAccessExpression(left.expression) && left.expression.name.text === 'prototype' && isFunctionLike(right)) {
+        addMethod(left.expression.expression.getText(a.sf), left.name.text, right);
+      } else if (left.name.text === 'prototype' && ts.isObjectLiteralExpression(right)) {
+        for (const prop of right.properties) {
+          const value = ts.isMethodDeclaration(prop) ? prop : ts.isPropertyAssignment(prop) ? unwrap(prop.initializer) : undefined;
+          if (value && isFunctionLike(value) && prop.name && ts.isIdentifier(prop.name)) addMethod(left.expression.getText(a.sf), prop.name.text, value);
+        }
+      }
+    }
+    ts.forEachChild(node, (child) => {
+      pending.push(child);
+    });
+  }
+  a.members = index;
+  return index;
+}
+
+/** Methods given to `Owner.prototype` in this file. */
+export function prototypeMethodNames(a: Analysis, owner: string): string[] {
+  return [...(memberIndex(a).prototypeMethods.get(owner)?.keys() ?? [])];
+}
+
+/** Every value assigned to `this.<name>` anywhere in the file. */
+export function thisAssignments(a: Analysis, name: string): ts.Expression[] {
+  return memberIndex(a).thisAssigned.get(name) ?? [];
+}
+
+/**
+ * The ES5 "class" a function belongs to: `Owner.prototype.m = function`, `Owner = function`,
+ * `function Owner()`. Used to resolve `this.m()` between prototype methods.
+ */
+function prototypeOwner(a: Analysis, fn: ts.Node): string | undefined {
+  const parent = fn.parent;
+  if (ts.isFunctionDeclaration(fn) && fn.name) return fn.name.text;
+  if (parent && ts.isBinaryExpression(parent) && parent.right === fn && ts.isPropertyAccessExpression(parent.left)) {
+    const target = parent.left;
+    if (ts.isPropertyAccessExpression(target.expression) && target.expression.name.text === 'prototype') return target.expression.expression.getText(a.sf);
+    return target.getText(a.sf);
+  }
+  if (parent && ts.isBinaryExpression(parent) && parent.right === fn && ts.isIdentifier(parent.left)) return parent.left.text;
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  return undefined;
+}
+
+function prototypeMember(a: Analysis, node: ts.Node, name: string): number | undefined {
+  const methods = memberIndex(a).prototypeMethods;
+  if (methods.size === 0) return undefined;
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    if (ts.isArrowFunction(fn)) continue;
+    const owner = prototypeOwner(a, fn);
+    const found = owner ? methods.get(owner)?.get(name) : undefined;
+    if (found !== undefined) return found;
+    return undefined;
+  }
+  return undefined;
+}
+
+/** The id of method `name` of the class around `node` (methods and arrow-valued properties, ES5 prototypes). */
 export function classMember(a: Analysis, node: ts.Node, name: string): number | undefined {
   let cls: ts.Node | undefined = node.parent;
   while (cls && !ts.isClassLike(cls)) cls = cls.parent;
-  if (!cls || !ts.isClassLike(cls)) return undefined;
+  if (!cls || !ts.isClassLike(cls)) return prototypeMember(a, node, name);
   for (const member of cls.members) {
     if (!member.name || !ts.isIdentifier(member.name) || member.name.text !== name) continue;
     if (ts.isMethodDeclaration(member)) return a.scopes.fnIds.get(member);

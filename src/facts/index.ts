@@ -31,7 +31,10 @@ import type { FactsOptions } from './options.js';
 import type { TypeOracle } from './type-oracle.js';
 import { positionsOf } from './positions.js';
 import { fileHasText, nodeHasText } from './text-index.js';
-import { analyseScopes, isFunctionLike, requireSource, unwrap } from './scope.js';
+import { requestProducer } from './request-builders.js';
+import { functionValues } from './flow.js';
+import { analyseScopes, isFunctionLike, requireSource, stripCasts, unwrap } from './scope.js';
+import { mimicClasses } from './shapes/mimic.js';
 import { classHttpKind } from './shapes/subclass.js';
 import { classify, classifyBinding, fakeShapeOf } from './values.js';
 
@@ -99,11 +102,12 @@ export function extractFacts(file: string, text: string, options: FactsOptions, 
     ts.forEachChild(node, (child) => visit(child, fn));
   };
   visit(sf, undefined);
+  classes.push(...mimicClasses(a).filter((mimic) => !classes.some((known) => known.name === mimic.name)));
 
   return {
     file,
     functions,
-    registrations: [...a.registrations.values()].map(({ framework, event, handler, loc }) => ({ framework, event, handler, loc })),
+    registrations: [...a.registrations.values()].map(({ framework, event, handler, loc, evidence }) => ({ framework, event, handler, loc, ...(evidence ? { evidence } : {}) })),
     classes,
     exports: [...esmExports(a), ...cjsExports],
     imports: [...imports],
@@ -124,6 +128,7 @@ function findRegistrations(a: Analysis): void {
       else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
         for (const r of recognizers) r.onAssignment?.(a, node);
       } else if (ts.isObjectLiteralExpression(node)) for (const r of recognizers) r.onObject?.(a, node);
+      else if (isFunctionLike(node)) for (const r of recognizers) r.onFunction?.(a, node);
       ts.forEachChild(node, visit);
     };
     visit(a.sf);
@@ -142,10 +147,8 @@ function countRoles(a: Analysis): number {
 }
 
 function collectInFunction(a: Analysis, node: ts.Node, fn: FunctionFact): void {
-  if (ts.isReturnStatement(node) && node.expression) fn.returns.push(...classify(a, node.expression));
-  if (ts.isArrowFunction(node) && !ts.isBlock(node.body) && a.scopes.fnIds.get(node) === fn.id) {
-    fn.returns.push(...classify(a, node.body));
-  }
+  if (ts.isReturnStatement(node) && node.expression) collectReturn(a, node.expression, fn);
+  if (ts.isArrowFunction(node) && !ts.isBlock(node.body) && a.scopes.fnIds.get(node) === fn.id) collectReturn(a, node.body, fn);
 
   if (ts.isCallExpression(node)) collectCall(a, node, fn);
   else if (ts.isNewExpression(node)) collectNew(a, node, fn);
@@ -153,6 +156,29 @@ function collectInFunction(a: Analysis, node: ts.Node, fn: FunctionFact): void {
     const origin = fakeShapeOf(a, node);
     if (origin) recordValue(a, fn, node, { t: 'fake', origin });
   } else if (ts.isIdentifier(node)) collectOuterRef(a, node, fn);
+}
+
+function collectReturn(a: Analysis, expr: ts.Expression, fn: FunctionFact): void {
+  const values = classify(a, expr);
+  const producer = requestProducer(a, a.scopes.fnNodes[fn.id] as ts.Node);
+  if (producer?.t === 'position') {
+    // What a guard's `getRequest()` returns is used as the request: a request position.
+    for (const value of values) {
+      const at = value.t === 'fake' && value.origin.positional ? value.origin : undefined;
+      fn.uses.push({ value, loc: at ? at.loc : locOf(a, expr), snippet: at ? at.snippet : snippetOf(a, expr), position: 'request', sink: `${producer.sink}()` });
+    }
+  }
+  fn.returns.push(...(producer?.t === 'builder' ? values.map((value) => asBuiltRequest(value, producer.name)) : values));
+  const inner = stripCasts(expr);
+  if (!isFunctionLike(inner) && !ts.isIdentifier(inner) && !ts.isCallExpression(inner) && !ts.isConditionalExpression(inner)) return;
+  const returned = functionValues(a, inner).map(({ target }) => target);
+  if (returned.length > 0) (fn.returnsFns ??= []).push(...returned);
+}
+
+/** A literal returned by a request-building helper is a request wherever it goes. */
+function asBuiltRequest(value: ValueRef, name: string): ValueRef {
+  if (value.t !== 'fake' || !value.origin.positional || (value.origin.shape !== 'literal' && value.origin.shape !== 'spread-literal')) return value;
+  return { t: 'fake', origin: { ...value.origin, kind: 'request', positional: false, describe: `${value.origin.describe} returned by \`${name}()\`, which builds a request` } };
 }
 
 function collectCall(a: Analysis, call: ts.CallExpression, fn: FunctionFact): void {
@@ -186,7 +212,10 @@ function collectNew(a: Analysis, node: ts.NewExpression, fn: FunctionFact): void
     return;
   }
   const target = resolveTarget(a, node.expression);
-  if (target) recordValue(a, fn, node, { t: 'new', target });
+  if (!target) return;
+  recordValue(a, fn, node, { t: 'new', target });
+  // `new Socket(ws, req)` with an ES5 constructor function runs that function.
+  if (target.t !== 'class') fn.calls.push({ target, loc: locOf(a, node) });
 }
 
 /**

@@ -43,6 +43,9 @@ export function positionsOf(a: Analysis, call: ts.CallExpression): PositionArg[]
     const arg = call.arguments[index];
     if (arg && !found.some((entry) => entry.arg === arg)) found.push({ arg, position: kind, sink });
   }
+  for (const entry of httpEntryPositions(call, short)) {
+    if (!found.some((known) => known.arg === entry.arg)) found.push({ ...entry, sink });
+  }
   if (isMiddlewareCall(a, call, short) && first && second) {
     found.push({ arg: first, position: 'request', sink }, { arg: second, position: 'response', sink });
   }
@@ -61,6 +64,28 @@ export function positionsOf(a: Analysis, call: ts.CallExpression): PositionArg[]
     }
   }
   return found;
+}
+
+const INJECTING_RECEIVER = /(^|\.)(server|app|fastify|hapi|instance|_server|httpServer)$/i;
+
+/**
+ * Hand-made entries into an HTTP application: Koa's `app.createContext(req, res)`, a `request` event
+ * emitted on an HTTP server, hapi/Fastify `server.inject(options)`, `app.handle(req, res)`.
+ */
+function httpEntryPositions(call: ts.CallExpression, short: string): Omit<PositionArg, 'sink'>[] {
+  const args = call.arguments;
+  const [first, second, third] = args;
+  const callee = unwrap(call.expression);
+  const receiver = ts.isPropertyAccessExpression(callee) ? calleeName(callee.expression) : undefined;
+  if (short === 'createContext' && args.length === 2 && first && second && !ts.isObjectLiteralExpression(stripCasts(first))) {
+    return [{ arg: first, position: 'request' }, { arg: second, position: 'response' }];
+  }
+  if (short === 'emit' && first && ts.isStringLiteralLike(first) && first.text === 'request' && second && third) {
+    return [{ arg: second, position: 'request' }, { arg: third, position: 'response' }];
+  }
+  if (short === 'inject' && args.length <= 2 && first && receiver && INJECTING_RECEIVER.test(receiver)) return [{ arg: first, position: 'request' }];
+  if (short === 'handle' && args.length === 2 && first && second && receiver) return [{ arg: first, position: 'request' }, { arg: second, position: 'response' }];
+  return [];
 }
 
 /** `mw(req, res, next)`: three arguments, the last a continuation. */

@@ -1,6 +1,7 @@
 import { ts } from '@ts-morph/common';
 import type { FakeOrigin, ValueRef } from '../types.js';
-import { bindingOf, resolveTarget, type Analysis } from './context.js';
+import { bindingOf, makeOrigin, resolveTarget, snippetOf, type Analysis } from './context.js';
+import { roleOf } from './frameworks/api.js';
 import { unwrap, type Binding } from './scope.js';
 import { constructorShape } from './shapes/constructor.js';
 import { assignLiteralShape, literalShape } from './shapes/literal.js';
@@ -46,7 +47,27 @@ export function classify(a: Analysis, expr: ts.Expression, seen = new Set<Bindin
     return target ? [{ t: 'new', target }] : [];
   }
   if (ts.isIdentifier(node)) return classifyBinding(a, bindingOf(a, node), seen);
-  return [];
+  const standIn = standInShape(a, node);
+  return standIn ? [{ t: 'fake', origin: standIn }] : [];
+}
+
+const SOCKET_ROLES = new Set(['ws-socket', 'io-socket', 'whatwg-server-socket']);
+const RESPONSE_MEMBERS = new Set(['response', 'res', 'reply']);
+
+/**
+ * `socket.response`: a WebSocket's own property handed on where HTTP code expects a response. A
+ * socket has no HTTP response (`socket.request.res` is engine.io's real one, and is left alone).
+ */
+function standInShape(a: Analysis, node: ts.Expression): FakeOrigin | undefined {
+  if (!ts.isPropertyAccessExpression(node) || !RESPONSE_MEMBERS.has(node.name.text)) return undefined;
+  const role = roleOf(a, node.expression);
+  if (!role || !SOCKET_ROLES.has(role)) return undefined;
+  return makeOrigin(a, node, {
+    kind: 'response',
+    shape: 'stand-in',
+    describe: `\`${snippetOf(a, node)}\`, a property of the WebSocket rather than an HTTP response`,
+    positional: true,
+  });
 }
 
 export function classifyBinding(a: Analysis, binding: Binding | undefined, seen = new Set<Binding>()): ValueRef[] {

@@ -48,6 +48,12 @@ export interface FakeHit {
   scope: ScopeReason;
   /** Helper functions the fake travelled through, innermost last. */
   via: Step[];
+  /**
+   * Set on the extra reports of a fake that crosses a function or file boundary: at the place it is
+   * made (`origin`, when a helper returns it), and at the WebSocket code in another file that leads
+   * to it (`caller`). `of` is the hit they repeat, reported where the fake enters WebSocket scope.
+   */
+  echo?: { at: 'origin' | 'caller'; of: FakeHit };
 }
 
 export interface FactoryHit {
@@ -146,8 +152,23 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
       return fn ? { t: 'fn', file, fn } : undefined;
     }
     if (target.t === 'class') return { t: 'class', file, name: target.name };
+    if (target.t === 'result') return undefined;
     const imported = resolveImport(file, target.source);
     return imported ? resolveExport(imported, target.imported) : undefined;
+  };
+
+  /** Functions a target designates; for `result`, the functions that calling it returns (value flow across files). */
+  const resolveFns = (file: string, target: Target, seen = new Set<string>()): FnRef[] => {
+    if (target.t !== 'result') {
+      const resolved = resolveTarget(file, target);
+      return resolved?.t === 'fn' ? [{ file: resolved.file, fn: resolved.fn }] : [];
+    }
+    return resolveFns(file, target.of, seen).flatMap((maker) => {
+      const key = keyOf(maker.file, maker.fn.id);
+      if (seen.has(key)) return [];
+      seen.add(key);
+      return (maker.fn.returnsFns ?? []).flatMap((returned) => resolveFns(maker.file, returned, seen));
+    });
   };
 
   // --- WebSocket scope -------------------------------------------------------------------------
@@ -159,11 +180,13 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
     scopes.set(key, reason);
     queue.push({ file, fn, reason });
   };
-  for (const facts of [...files.values()]) {
-    for (const registration of facts.registrations) {
-      const handler = resolveTarget(facts.file, registration.handler);
-      if (handler?.t !== 'fn') continue;
-      enter(handler.file, handler.fn, { registration: { ...registration, file: facts.file }, path: [] });
+  // Seen registrations first: a function that is also recognised by its signature alone keeps the
+  // registration that was seen as its reason.
+  const registrations = [...files.values()].flatMap((facts) => facts.registrations.map((registration) => ({ ...registration, file: facts.file })));
+  registrations.sort((x, y) => Number(Boolean(x.evidence)) - Number(Boolean(y.evidence)));
+  for (const registration of registrations) {
+    for (const handler of resolveFns(registration.file, registration.handler)) {
+      enter(handler.file, handler.fn, { registration, path: [] });
     }
   }
   // Breadth-first (shortest call paths first), with a read index instead of shift(), which is O(n).
@@ -224,7 +247,11 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
     const target = resolveTarget(file, value.target);
     if (!target) return [];
     if (value.t === 'call') return target.t === 'fn' ? returnsOf(target.file, target.fn) : [];
-    if (value.t === 'new') return target.t === 'class' ? classFakes(target.file, target.name) : [];
+    if (value.t === 'new') {
+      if (target.t === 'class') return classFakes(target.file, target.name);
+      // An ES5 constructor function that imitates a request or response (`shapes/mimic.ts`).
+      return target.t === 'fn' ? classFakes(target.file, target.fn.name) : [];
+    }
     if (target.t !== 'values') return [];
     return target.values.flatMap((inner) => resolveValue(target.file, inner));
   };
@@ -278,7 +305,7 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
   return {
     files,
     scopes,
-    fakes: dropEchoes(fakes),
+    fakes: withBoundaryReports(dropEchoes(fakes)),
     factories,
     flagBranches: [...files.values()].flatMap((facts) => facts.flagBranches.map((branch) => ({ file: facts.file, branch }))),
   };
@@ -294,6 +321,39 @@ function dropEchoes(hits: FakeHit[]): FakeHit[] {
     hits.filter((hit) => hit.file === hit.originFile && sameLoc(hit.loc, hit.origin.loc)).map(originId),
   );
   return hits.filter((hit) => (hit.file === hit.originFile && sameLoc(hit.loc, hit.origin.loc)) || !madeInScope.has(originId(hit)));
+}
+
+/**
+ * A fake made in a helper is also reported where it is made (that is the code to change), and a
+ * fake reached from WebSocket code in another file is also reported at that code (that is where a
+ * reviewer of the WebSocket file looks). One extra report per place.
+ */
+function withBoundaryReports(hits: FakeHit[]): FakeHit[] {
+  const extra: FakeHit[] = [];
+  const seen = new Set(hits.map((hit) => `${hit.file}:${hit.loc.line}:${hit.loc.column}:${hit.kind}`));
+  const add = (hit: FakeHit, at: 'origin' | 'caller', file: string, loc: Loc): void => {
+    const key = `${file}:${loc.line}:${loc.column}:${hit.kind}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    extra.push({ ...hit, file, loc, echo: { at, of: hit } });
+  };
+  for (const hit of hits) {
+    if (hit.via.length > 0) add(hit, 'origin', hit.originFile, hit.origin.loc);
+    const entry = entryFromOtherFile(hit);
+    if (entry) add(hit, 'caller', entry.file, entry.loc);
+  }
+  return [...hits, ...extra];
+}
+
+/** The last place on the way from the registration that lies in another file than the one the fake enters. */
+function entryFromOtherFile(hit: FakeHit): { file: string; loc: Loc } | undefined {
+  const made = hit.file;
+  for (let index = hit.scope.path.length - 1; index >= 0; index--) {
+    const step = hit.scope.path[index] as Step;
+    if (step.file !== made) return step;
+  }
+  const registration = hit.scope.registration;
+  return registration.file !== made ? { file: registration.file, loc: registration.loc } : undefined;
 }
 
 function sameLoc(a: Loc, b: Loc): boolean {

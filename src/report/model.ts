@@ -10,6 +10,8 @@ export interface RuleDescriptor {
   helpUri: string;
   /** The rule's markdown page. */
   helpMarkdown: string;
+  /** Its place in the migration funnel (`RuleMeta.stage`). */
+  stage?: 'fake' | 'legacy-branch' | 'none';
 }
 
 /** Everything a formatter needs; formatters are pure functions of this. */

@@ -3,13 +3,13 @@ import type { FrameworkId, Target } from '../../types.js';
 import {
   bindingOf,
   calleeName,
-  classMember,
   imports,
   locOf,
   resolveTarget,
-  targetOfBinding,
+  thisAssignments,
   type Analysis,
 } from '../context.js';
+import { functionValues } from '../flow.js';
 import { isFunctionLike, unwrap, type Binding, type Role } from '../scope.js';
 import { nodeHasText } from '../text-index.js';
 
@@ -20,6 +20,8 @@ export interface FrameworkRecognizer {
   onClass?(a: Analysis, cls: ts.ClassLikeDeclaration): void;
   onAssignment?(a: Analysis, assignment: ts.BinaryExpression): void;
   onObject?(a: Analysis, object: ts.ObjectLiteralExpression): void;
+  /** Every function, for recognisers that go by a function's own shape (signature evidence). */
+  onFunction?(a: Analysis, fn: ts.FunctionLikeDeclaration): void;
 }
 
 export const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
@@ -58,8 +60,14 @@ export function roleOf(a: Analysis, expr: ts.Expression): Role | undefined {
   }
   if (ts.isNewExpression(node)) return roleOfCreation(a, node);
   if (ts.isPropertyAccessExpression(node)) {
-    if (node.expression.kind === ts.SyntaxKind.ThisKeyword) return roleOfName(a, node.name.text);
-    return undefined;
+    // `this.wss`, `ctx.io`, `this._ws`: what the member was assigned in this file, else its name.
+    if (node.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      for (const init of thisAssignments(a, node.name.text)) {
+        const role = init === node ? undefined : roleOfCreationOnly(a, init);
+        if (role) return role;
+      }
+    }
+    return roleOfName(a, node.name.text.replace(/^_+/, ''));
   }
   if (!ts.isIdentifier(node)) return undefined;
   const binding = bindingOf(a, node);
@@ -68,6 +76,12 @@ export function roleOf(a: Analysis, expr: ts.Expression): Role | undefined {
     if (known) return known;
   }
   return a.oracle?.roleOf(node) ?? roleOfName(a, node.text);
+}
+
+/** Roles that an assigned value shows by itself (a constructor or factory), without following names. */
+function roleOfCreationOnly(a: Analysis, expr: ts.Expression): Role | undefined {
+  const node = unwrap(expr);
+  return ts.isNewExpression(node) || ts.isCallExpression(node) ? roleOfCreation(a, node) : undefined;
 }
 
 function roleOfBinding(a: Analysis, binding: Binding): Role | undefined {
@@ -161,50 +175,11 @@ function roleOfName(a: Analysis, name: string): Role | undefined {
   return undefined;
 }
 
-/** Functions an argument designates: inline functions, named functions, `this.method`, `fn.bind(x)`. */
+/** Functions an argument designates: inline functions, named functions, `this.method`, `fn.bind(x)`, values (`flow.ts`). */
 export function handlerTargets(a: Analysis, expr: ts.Expression): { target: Target; node?: ts.Node }[] {
-  let node = unwrap(expr);
-  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'bind') {
-    node = unwrap(node.expression.expression);
-  }
-  if (isFunctionLike(node)) {
-    const fn = a.scopes.fnIds.get(node);
-    return fn === undefined ? [] : [{ target: { t: 'fn', fn }, node }];
-  }
-  if (ts.isIdentifier(node)) {
-    const binding = bindingOf(a, node);
-    const target = targetOfBinding(a, binding, node.text);
-    if (!target || target.t === 'class') return [];
-    return [{ target, ...(binding?.fnNode ? { node: binding.fnNode } : {}) }];
-  }
-  if (ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword) {
-    const fn = classMember(a, node, node.name.text);
-    return fn === undefined ? [] : [{ target: { t: 'fn', fn }, node: a.scopes.fnNodes[fn] }];
-  }
+  const node = unwrap(expr);
   if (ts.isObjectLiteralExpression(node)) return objectHandlers(a, node).flatMap(({ found }) => found);
-  if (ts.isCallExpression(node)) return returnedFunctions(a, node);
-  return [];
-}
-
-/** `io.use(wrap(mw))`: the handler is whatever function the local `wrap` returns. */
-function returnedFunctions(a: Analysis, call: ts.CallExpression): { target: Target; node?: ts.Node }[] {
-  const callee = resolveTarget(a, call.expression);
-  const fnNode = callee?.t === 'fn' ? a.scopes.fnNodes[callee.fn] : undefined;
-  if (!fnNode || !isFunctionLike(fnNode) || !fnNode.body) return [];
-  const returned: ts.Expression[] = [];
-  if (!ts.isBlock(fnNode.body)) returned.push(fnNode.body);
-  else {
-    const visit = (node: ts.Node): void => {
-      if (isFunctionLike(node)) return;
-      if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
-      ts.forEachChild(node, visit);
-    };
-    ts.forEachChild(fnNode.body, visit);
-  }
-  return returned.map(unwrap).filter(isFunctionLike).flatMap((fn) => {
-    const id = a.scopes.fnIds.get(fn);
-    return id === undefined ? [] : [{ target: { t: 'fn' as const, fn: id }, node: fn }];
-  });
+  return functionValues(a, node);
 }
 
 /** Every function-valued property of a hooks object: `{ open, message(ws, msg) {}, close: onClose }`. */
@@ -244,6 +219,8 @@ export interface RegisterOptions {
   at: ts.Node;
   /** Roles of the handler's parameters, by index; `genuine` marks the real handshake request. */
   params?: (Role | 'genuine' | undefined)[];
+  /** Set when the registration itself was not seen: why the handler counts anyway. */
+  evidence?: string;
 }
 
 /** Records a registration and gives the handler's parameters their roles. */
@@ -255,7 +232,9 @@ export function register(a: Analysis, options: RegisterOptions): void {
     if (target.t === 'fn' && target.fn < 0) continue;
     const loc = locOf(a, options.at);
     const key = `${JSON.stringify(target)}@${loc.line}:${loc.column}`;
-    if (!a.registrations.has(key)) a.registrations.set(key, { framework: options.framework, event: options.event, handler: target, loc, key });
+    if (!a.registrations.has(key)) {
+      a.registrations.set(key, { framework: options.framework, event: options.event, handler: target, loc, key, ...(options.evidence ? { evidence: options.evidence } : {}) });
+    }
     if (node && isFunctionLike(node) && options.params) assignParamRoles(a, node, options.params);
   }
 }

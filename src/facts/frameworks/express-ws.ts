@@ -1,6 +1,6 @@
 import { ts } from '@ts-morph/common';
 import { imports } from '../context.js';
-import { unwrap } from '../scope.js';
+import { objectValues } from '../flow.js';
 import type { FrameworkRecognizer } from './api.js';
 import { methodCall, objectHandlers, register } from './api.js';
 
@@ -15,10 +15,11 @@ export const expressWs: FrameworkRecognizer = {
     if (method?.method !== 'ws' || call.arguments.length < 2) return;
     const [path, second] = call.arguments;
     if (!path || !second || !(ts.isStringLiteralLike(path) || ts.isTemplateExpression(path) || ts.isIdentifier(path))) return;
-    const options = unwrap(second);
-    if (ts.isObjectLiteralExpression(options)) {
+    // The behaviour object may be written inline, held in a variable, or built by a local helper.
+    const behaviours = objectValues(a, second);
+    if (behaviours.length > 0) {
       const framework = imports(a, /^elysia/) ? 'elysia' : 'uWebSockets.js';
-      for (const { name, value } of objectHandlers(a, options)) {
+      for (const { name, value } of behaviours.flatMap((object) => objectHandlers(a, object))) {
         register(a, { framework, event: `\`${name}\` behaviour`, handler: value, at: call.expression });
       }
       return;

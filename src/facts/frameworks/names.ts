@@ -15,5 +15,6 @@ export const FRAMEWORK_NAMES: Record<string, string> = {
   'graphql-ws': 'graphql-ws',
   trpc: 'tRPC',
   whatwg: 'WebSocket',
+  'graphql-subscriptions': 'GraphQL subscriptions',
   custom: 'custom',
 };

@@ -1,6 +1,7 @@
 import { ts } from '@ts-morph/common';
 import type { FakeOrigin } from '../../types.js';
 import { calleeName, httpExprKind, makeOrigin, type Analysis } from '../context.js';
+import { unwrap } from '../scope.js';
 
 const PROTOTYPE_CALLS = new Map([
   ['Object.create', 0],
@@ -8,9 +9,27 @@ const PROTOTYPE_CALLS = new Map([
   ['Reflect.setPrototypeOf', 1],
 ]);
 
-/** `Object.create(IncomingMessage.prototype)`, `Object.setPrototypeOf(obj, Request.prototype)`. */
+/** Express's request and response prototypes: `express.request`, `app.response`, `this.express.request`. */
+const EXPRESS_PROTOTYPE_OWNER = /(^|\.)(express|app|application)$/;
+
+/**
+ * `Object.create(IncomingMessage.prototype)`, `Object.setPrototypeOf(obj, Request.prototype)`, and
+ * `Object.assign(express.request, upgradeReq)`, which dresses something up as an Express request.
+ */
 export function prototypeShape(a: Analysis, node: ts.CallExpression): FakeOrigin | undefined {
-  const index = PROTOTYPE_CALLS.get(calleeName(node.expression) ?? '');
+  const name = calleeName(node.expression) ?? '';
+  if (name === 'Object.assign' || name === 'Object.create' || name === 'Object.setPrototypeOf') {
+    const arg = node.arguments[name === 'Object.setPrototypeOf' ? 1 : 0];
+    const inner = arg && unwrap(arg);
+    if (inner && ts.isPropertyAccessExpression(inner) && (inner.name.text === 'request' || inner.name.text === 'response')) {
+      const owner = calleeName(inner.expression);
+      if (owner && EXPRESS_PROTOTYPE_OWNER.test(owner)) {
+        const kind = inner.name.text;
+        return makeOrigin(a, node, { kind, shape: 'prototype', describe: `an object built on Express's \`${owner}.${kind}\` by \`${name}()\`` });
+      }
+    }
+  }
+  const index = PROTOTYPE_CALLS.get(name);
   if (index === undefined) return undefined;
   const arg = node.arguments[index];
   if (!arg || !ts.isPropertyAccessExpression(arg) || arg.name.text !== 'prototype') return undefined;
@@ -19,6 +38,6 @@ export function prototypeShape(a: Analysis, node: ts.CallExpression): FakeOrigin
   return makeOrigin(a, node, {
     kind: http.kind,
     shape: 'prototype',
-    describe: `an object given \`${http.name}.prototype\` by \`${calleeName(node.expression)}()\``,
+    describe: `an object given \`${http.name}.prototype\` by \`${name}()\``,
   });
 }

@@ -11,7 +11,7 @@ const ERASING_TYPES = new Set([ts.SyntaxKind.UnknownKeyword, ts.SyntaxKind.AnyKe
  */
 export function typeAssertionShape(a: Analysis, node: ts.AsExpression | ts.TypeAssertion): FakeOrigin | undefined {
   const http = httpTypeKind(a, node.type);
-  if (!http) return undefined;
+  if (!http) return doubleCastShape(a, node);
   const operand = unwrap(node.expression);
   const double = (ts.isAsExpression(operand) || ts.isTypeAssertionExpression(operand)) && ERASING_TYPES.has(operand.type.kind);
   const source = double ? unwrap((operand as ts.AsExpression).expression) : operand;
@@ -19,4 +19,29 @@ export function typeAssertionShape(a: Analysis, node: ts.AsExpression | ts.TypeA
   const what = ts.isObjectLiteralExpression(source) ? 'an object literal' : 'a value';
   const via = double ? ` double-cast through \`${(operand as ts.AsExpression).type.getText(a.sf)}\`` : ' cast';
   return makeOrigin(a, node, { kind: http.kind, shape: 'type-assertion', describe: `${what}${via} to \`${http.name}\`` });
+}
+
+/**
+ * `client as unknown as HttpResponseDecorated`: a double cast erases what a value is, whatever the
+ * target type is called. Positional: it counts once it stands where a request or response goes.
+ */
+function doubleCastShape(a: Analysis, node: ts.AsExpression | ts.TypeAssertion): FakeOrigin | undefined {
+  const operand = unwrap(node.expression);
+  if (!(ts.isAsExpression(operand) || ts.isTypeAssertionExpression(operand)) || !ERASING_TYPES.has(operand.type.kind)) return undefined;
+  const source = unwrap(operand.expression);
+  if (isGenuineRequest(a, source) || isGenuineResponse(source)) return undefined;
+  const what = ts.isObjectLiteralExpression(source) ? 'an object literal' : `\`${source.getText(a.sf).slice(0, 40)}\``;
+  return makeOrigin(a, node, {
+    kind: 'request',
+    shape: 'type-assertion',
+    describe: `${what} double-cast through \`${operand.type.getText(a.sf)}\` to \`${node.type.getText(a.sf).slice(0, 60)}\``,
+    positional: true,
+  });
+}
+
+/** `res`, `reply`, `socket.request.res`: names that carry a real response handed in by a caller. */
+function isGenuineResponse(expr: ts.Expression): boolean {
+  const inner = unwrap(expr);
+  if (ts.isIdentifier(inner)) return /^(res|response|reply|serverResponse|httpResponse)$/.test(inner.text);
+  return ts.isPropertyAccessExpression(inner) && /^(res|response|raw)$/.test(inner.name.text) && !/socket|client|ws/i.test(inner.expression.getText());
 }

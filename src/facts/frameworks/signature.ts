@@ -1,0 +1,50 @@
+import { ts } from '@ts-morph/common';
+import { signatureOf } from '../signature.js';
+import { isFunctionLike, unwrap } from '../scope.js';
+import type { FrameworkRecognizer } from './api.js';
+import { listenCall, register, roleOf } from './api.js';
+
+const CONNECTION_REQUEST_PARAM = /^(req|request|upgradeReq|incomingMessage)$/;
+
+/**
+ * Registrations known by their shape rather than their receiver (signature evidence, see
+ * `src/facts/signature.ts`): stand-alone socket.io middleware and upgrade listeners, and `upgrade` /
+ * `connection` listeners on receivers the file cannot trace (parameters, fields of other objects).
+ */
+export const signature: FrameworkRecognizer = {
+  id: 'ws',
+  onFunction(a, fn) {
+    const found = signatureOf(a, fn);
+    if (!found) return;
+    register(a, { framework: found.framework, event: found.event, handler: fn, at: fn.name ?? fn, params: found.params, evidence: found.evidence });
+  },
+  onCall(a, call) {
+    const listen = listenCall(call);
+    if (!listen) return;
+    const role = roleOf(a, listen.receiver);
+    if (role === 'client' || role === 'ws-server' || role === 'io-server' || role === 'ws-socket' || role === 'io-socket') return;
+    if (listen.event === 'upgrade') {
+      register(a, {
+        framework: 'ws',
+        event: 'HTTP `upgrade` listener',
+        handler: listen.handler,
+        at: call.expression,
+        params: ['genuine'],
+        ...(role === 'http-server' ? {} : { evidence: `recognised by the \`upgrade\` event, which only HTTP servers emit; the receiver \`${listen.receiver.getText(a.sf)}\` is not traced` }),
+      });
+      return;
+    }
+    const handler = unwrap(listen.handler);
+    if (listen.event !== 'connection' || !isFunctionLike(handler) || handler.parameters.length !== 2) return;
+    const second = handler.parameters[1];
+    if (!second || !ts.isIdentifier(second.name) || !CONNECTION_REQUEST_PARAM.test(second.name.text)) return;
+    register(a, {
+      framework: 'ws',
+      event: '`connection` handler',
+      handler,
+      at: call.expression,
+      params: ['ws-socket', 'genuine'],
+      evidence: `recognised by the \`connection\` event and the \`(${handler.parameters[0]?.name.getText(a.sf)}, ${second.name.text})\` signature; the receiver is not traced`,
+    });
+  },
+};

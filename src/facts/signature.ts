@@ -1,0 +1,78 @@
+import { ts } from '@ts-morph/common';
+import type { FrameworkId } from '../types.js';
+import type { Analysis } from './context.js';
+import type { Role } from './scope.js';
+
+/**
+ * Signature evidence: when no registration is visible (an exported helper, a library's middleware
+ * factory, a receiver the file cannot trace), a function's own shape can still say that it runs as
+ * WebSocket handling. Each kind names the parameters it expects and what the body must do, and
+ * yields a sentence that findings quote, so a reader knows the scope rests on this evidence.
+ */
+export interface SignatureEvidence {
+  framework: FrameworkId;
+  event: string;
+  /** Roles for the function's parameters, by index. */
+  params: (Role | 'genuine' | undefined)[];
+  /** For messages: "recognised by its signature `(socket, next)` …; no registration was seen". */
+  evidence: string;
+}
+
+const SOCKET_PARAM = /^(socket|client|sock|conn|connection|ioSocket|s)$/;
+const NEXT_PARAM = /^(next|done|cb|callback|fn|proceed)$/;
+const UPGRADE_REQUEST_PARAM = /^(req|request|message|msg|incomingMessage|rawRequest|upgradeReq)$/;
+const UPGRADE_SOCKET_PARAM = /^(socket|sock|duplex|netSocket|rawSocket|stream)$/;
+const UPGRADE_HEAD_PARAM = /^(head|upgradeHead|firstChunk|buffer|buf)$/;
+/** Members of a socket.io socket that hold the real handshake. */
+const HANDSHAKE_MEMBERS = new Set(['request', 'handshake']);
+
+function paramName(fn: ts.FunctionLikeDeclaration, index: number): string | undefined {
+  const param = fn.parameters[index];
+  return param && ts.isIdentifier(param.name) ? param.name.text : undefined;
+}
+
+/**
+ * `(socket, next) => { … socket.request … }`: socket.io middleware. The body must read the handshake
+ * from the first parameter; a bare `(socket, next)` is too common (stream and queue callbacks) to count.
+ */
+export function socketIoMiddlewareSignature(a: Analysis, fn: ts.FunctionLikeDeclaration): SignatureEvidence | undefined {
+  if (fn.parameters.length !== 2 || !fn.body) return undefined;
+  const socket = paramName(fn, 0);
+  const next = paramName(fn, 1);
+  if (!socket || !next || !SOCKET_PARAM.test(socket) || !NEXT_PARAM.test(next)) return undefined;
+  const binding = a.scopes.scopeOfFn.get(fn)?.bindings.get(socket);
+  if (!binding) return undefined;
+  const member = binding.refs.map(handshakeMember).find(Boolean);
+  if (!member) return undefined;
+  return {
+    framework: 'socket.io',
+    event: 'middleware',
+    params: ['io-socket'],
+    evidence: `recognised by its signature \`(${socket}, ${next})\` and its use of \`${socket}.${member}\`; no registration was seen`,
+  };
+}
+
+function handshakeMember(ref: ts.Identifier): string | undefined {
+  const parent = ref.parent;
+  if (parent && ts.isPropertyAccessExpression(parent) && parent.expression === ref && HANDSHAKE_MEMBERS.has(parent.name.text)) return parent.name.text;
+  return undefined;
+}
+
+/** `(req, socket, head) => …`: Node's HTTP `upgrade` listener, the start of every WebSocket on a Node server. */
+export function upgradeListenerSignature(fn: ts.FunctionLikeDeclaration): SignatureEvidence | undefined {
+  if (fn.parameters.length !== 3) return undefined;
+  const [req, socket, head] = [paramName(fn, 0), paramName(fn, 1), paramName(fn, 2)];
+  if (!req || !socket || !head) return undefined;
+  if (!UPGRADE_REQUEST_PARAM.test(req) || !UPGRADE_SOCKET_PARAM.test(socket) || !UPGRADE_HEAD_PARAM.test(head)) return undefined;
+  return {
+    framework: 'ws',
+    event: 'HTTP `upgrade` listener',
+    params: ['genuine'],
+    evidence: `recognised by its signature \`(${req}, ${socket}, ${head})\`; no registration was seen`,
+  };
+}
+
+/** Either signature, for a function with no registration in sight. */
+export function signatureOf(a: Analysis, fn: ts.FunctionLikeDeclaration): SignatureEvidence | undefined {
+  return socketIoMiddlewareSignature(a, fn) ?? upgradeListenerSignature(fn);
+}
