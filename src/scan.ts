@@ -335,7 +335,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     const applied = applySuppressions(raw, graph.files);
     const scanned = new Set(discovery.inputs.map((input) => input.file));
     const unused = unusedSuppressions(applied.used, graph.files, scanned, config);
-    const result = { findings: fingerprint([...applied.kept, ...unused], fingerprintRoot), suppressed: applied.suppressed, syntaxErrors, linked: [...extra.keys()].filter((file) => extra.get(file)) };
+    const findings = await confirmFixable(fingerprint([...applied.kept, ...unused], fingerprintRoot), readOnce, () => discovery.inputs.map((input) => input.file), config);
+    const result = { findings, suppressed: applied.suppressed, syntaxErrors, linked: [...extra.keys()].filter((file) => extra.get(file)) };
     timings.rules = clock.lap();
     return result;
   };
@@ -619,3 +620,16 @@ function fingerprint(findings: RawFinding[], root: string): Finding[] {
   return result;
 }
 
+
+/**
+ * `fixable` means `fix` will rewrite the site: the codemod (and jscodeshift behind it) loads only
+ * when there are findings it acts on, and decides in memory.
+ */
+async function confirmFixable(findings: Finding[], read: (file: string) => ReadResult, files: () => string[], config: Config): Promise<Finding[]> {
+  if (!findings.some((finding) => /^(fake-request|fake-response|request-scoped-factory)$/.test(finding.ruleId))) return findings;
+  const codemod = await import('./codemod/fixable.js');
+  return codemod.confirmFixable(findings, (file) => {
+    const text = read(file);
+    return text.ok ? text.text : undefined;
+  }, files, config);
+}
