@@ -13,8 +13,11 @@ const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const dist = path.join(root, 'dist');
 
 rmSync(dist, { recursive: true, force: true });
-execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
-execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.runtime-cjs.json')], { stdio: 'inherit' });
+// Everything the build says goes to stderr: `npm pack` runs it as `prepack`, and pre-commit reads the
+// tarball's name from `npm pack`'s stdout, so one stray line there breaks the hook's install.
+const toStderr = { stdio: ['ignore', 2, 2] };
+execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], toStderr);
+execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.runtime-cjs.json')], toStderr);
 
 const cjs = path.join(dist, 'runtime-cjs');
 renameSync(path.join(cjs, 'index.js'), path.join(cjs, 'index.cjs'));
@@ -47,4 +50,4 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
 });
-console.log('built dist/');
+console.error('built dist/');

@@ -3,6 +3,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+/** A git identity for commits made by the clients under test (hooks run `git` themselves). */
+export const GIT_IDENTITY = { GIT_AUTHOR_NAME: 'CI', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'CI', GIT_COMMITTER_EMAIL: 'ci@example.com' };
+
 /** A real git repository in a temporary directory. */
 export function gitRepo(files: Record<string, string>): { dir: string; git(...args: string[]): string; write(name: string, text: string): void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'wma-git-'));
