@@ -1,7 +1,7 @@
 // action.yml's steps, run as GitHub's runner runs a composite action (test/helpers/action.ts), against
 // a temporary repository. The scan step's `npx --yes ws-mock-audit@<version>` is left as it is; the
 // `version` input points it at the packed tarball (`file:` spec) instead of the registry. Node is the
-// oldest version the package claims, put on PATH by the setup-node stand-in.
+// action's default (24) or the oldest version the package claims, put on PATH by the setup-node stand-in.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -10,7 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runAction, type ActionRun } from './helpers/action.js';
 import { CLEAN_HANDLER, FAKE_HANDLER, packedTarball, scratchDir, writeFiles } from './helpers/consumer.js';
-import { nodeBinDir, oldestClaimedNode } from './helpers/node.js';
+import { NODE_24, nodeBinDir, oldestClaimedNode } from './helpers/node.js';
 
 const action = suite('GitHub Action: the composite steps with the variables GitHub sets');
 
@@ -19,7 +19,7 @@ let nodes: Record<string, string> = {};
 action.before(() => {
   version = `file:${packedTarball()}`;
   const oldest = oldestClaimedNode();
-  nodes = { [oldest]: nodeBinDir(oldest) };
+  nodes = { [oldest]: nodeBinDir(oldest), [NODE_24]: nodeBinDir(NODE_24) };
 });
 action.after(() => {
   // npx keeps each spec it installed under npm's cache; this run's tarball path will never be asked for again.
@@ -41,13 +41,13 @@ const step = (run: ActionRun, id: string): ActionRun['steps'][number] => {
   assert.ok(found, `step ${id}`);
   return found as ActionRun['steps'][number];
 };
-const nodeVersion = (): string => Object.keys(nodes)[0] ?? '';
 
-action('findings: SARIF written where the input says and uploaded, exit-code=1 in GITHUB_OUTPUT, annotations in the log, the job fails', () => {
+action('findings (default Node): SARIF written where the input says and uploaded, exit-code=1 in GITHUB_OUTPUT, annotations in the log, the job fails', () => {
   const dir = workspace({ 'src/server.ts': FAKE_HANDLER, 'src/supervisor.ts': 'export async function getRequestScopedSupervisor(req: Request) { return { req }; }\n' });
-  const run = runAction({ workspace: dir, nodes, inputs: { paths: 'src', version, 'sarif-file': 'reports/ws-mock-audit.sarif', 'node-version': nodeVersion() } });
+  const run = runAction({ workspace: dir, nodes, inputs: { paths: 'src', version, 'sarif-file': 'reports/ws-mock-audit.sarif' } });
   const scan = step(run, 'scan');
   assert.is(scan.outcome, 'success', scan.stderr);
+  assert.ok(run.env.PATH?.startsWith(`${nodes[NODE_24] ?? '-'}${path.delimiter}`), 'setup-node put Node 24 first on PATH');
   assert.is(run.outputs['exit-code'], '1', scan.stderr);
   assert.match(scan.stdout, /^::error file=src\/server\.ts,line=7,/m);
   const sarif = JSON.parse(readFileSync(path.join(dir, 'reports', 'ws-mock-audit.sarif'), 'utf8')) as { version: string; runs: Array<{ results: Array<{ ruleId: string }> }> };
@@ -60,9 +60,9 @@ action('findings: SARIF written where the input says and uploaded, exit-code=1 i
   assert.is(run.outcome, 'failure');
 });
 
-action('clean: exit-code=0, the failing step is skipped, the job passes; upload-sarif: false skips the upload', () => {
+action('clean (oldest claimed Node): exit-code=0, the failing step is skipped, the job passes; upload-sarif: false skips the upload', () => {
   const dir = workspace({ 'src/server.ts': CLEAN_HANDLER });
-  const run = runAction({ workspace: dir, nodes, inputs: { paths: 'src', version, 'upload-sarif': 'false', 'node-version': nodeVersion() } });
+  const run = runAction({ workspace: dir, nodes, inputs: { paths: 'src', version, 'upload-sarif': 'false', 'node-version': oldestClaimedNode() } });
   assert.is(run.outputs['exit-code'], '0', step(run, 'scan').stderr);
   assert.is(run.outcome, 'success');
   assert.is(run.steps.at(-1)?.outcome, 'skipped');
@@ -71,9 +71,9 @@ action('clean: exit-code=0, the failing step is skipped, the job passes; upload-
   assert.equal(sarif.runs[0]?.results, []);
 });
 
-action('a usage error (a path that does not exist) is exit-code=2 and fails the job', () => {
+action('a usage error (a path that does not exist; oldest claimed Node) is exit-code=2 and fails the job', () => {
   const dir = workspace({ 'src/server.ts': CLEAN_HANDLER });
-  const run = runAction({ workspace: dir, nodes, inputs: { paths: 'sorce', version, 'node-version': nodeVersion() } });
+  const run = runAction({ workspace: dir, nodes, inputs: { paths: 'sorce', version, 'node-version': oldestClaimedNode() } });
   assert.is(run.outputs['exit-code'], '2');
   assert.match(step(run, 'scan').stderr, /sorce/);
   assert.not.ok(existsSync(path.join(dir, 'ws-mock-audit.sarif')));

@@ -5,8 +5,8 @@
 // `if:` evaluated with an implicit success() unless a status function is named. Composite `run`
 // steps get no INPUT_* variables on GitHub, so none are set here: inputs reach the scan only through
 // expressions, as they do there. The two `uses:` steps cannot run off GitHub and have stand-ins that
-// do their job's observable part: setup-node puts the requested Node first on PATH (only versions the
-// test installed), upload-sarif reads and parses the SARIF file it is given. Anything else in the
+// do their job's observable part: setup-node puts the requested Node first on PATH (from the versions
+// the test installed), upload-sarif reads and parses the SARIF file it is given. Anything else in the
 // file (an unknown action, an expression this evaluator does not know) throws, so a change to
 // action.yml cannot slip past the test unexamined.
 import { spawnSync } from 'node:child_process';
@@ -181,8 +181,9 @@ export function runAction(options: RunActionOptions): ActionRun {
     const using = Object.fromEntries(Object.entries(step.with ?? {}).map(([key, value]) => [key, expand(String(value))]));
     let result: StepResult;
     if (step.uses?.startsWith('actions/setup-node@')) {
+      // setup-node reads `24` as the newest 24.x and `22.11.0` as exactly that.
       const version = using['node-version'] ?? '';
-      const dir = options.nodes[version];
+      const dir = Object.entries(options.nodes).find(([have]) => have === version || have.startsWith(`${version}.`))?.[1];
       if (!dir) throw new Error(`setup-node stand-in: the test has no Node ${version} (it has ${Object.keys(options.nodes).join(', ')})`);
       env.PATH = `${dir}${path.delimiter}${env.PATH ?? ''}`;
       result = { id, outcome: 'success', exitCode: 0, stdout: '', stderr: '' };

@@ -6,6 +6,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './cli.js';
 
+/** A Node 24 LTS release, for the GitHub Action's default `node-version: '24'`. */
+export const NODE_24 = '24.11.1';
+
 /** The lowest version `engines.node` admits; the range must be a plain `>=x.y.z`, which is what we promise. */
 export function oldestClaimedNode(): string {
   const range = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
