@@ -2,7 +2,7 @@
 // Checkouts are fetched and unpacked by hand (see that folder's README) into --root; nothing here
 // touches the network, and no checkout is ever written to.
 //
-//   npm run eval -- [--root .cache/realworld] [--labels ../shared/realworld/labels.json] [--json out.json]
+//   npm run eval -- [--root .cache/realworld] [--labels ../shared/realworld/labels.json] [--json out.json] [--no-codemod]
 //
 // A finding counts for a label when it is in the same file within ±3 lines; several findings in
 // one window count once. Precision is over labelled sites: positives found / (positives found +
@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { codemodFailures, codemodLines, evaluateCodemod } from './eval-codemod.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WINDOW = 3;
@@ -89,7 +90,7 @@ function tallyBy(labels: Label[], hit: Set<Label>, key: (label: Label) => string
   return new Map([...result].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const root = path.resolve(option('--root', path.join(ROOT, '.cache', 'realworld')));
   const labelsFile = path.resolve(option('--labels', path.join(ROOT, '..', 'shared', 'realworld', 'labels.json')));
   if (!existsSync(labelsFile)) {
@@ -152,6 +153,8 @@ function main(): number {
   for (const { repo, finding } of unlabelled) out.push(`  ${repo} ${finding.file}:${finding.line} ${finding.ruleId}: ${finding.message.slice(0, 160)}`);
   const errored = runs.filter((run) => run.status !== 0 && run.status !== 1);
   if (errored.length > 0) out.push(`runs that failed (${errored.length}): ${errored.map((run) => `${run.repo} (exit ${run.status})`).join(', ')}`);
+  const codemod = process.argv.includes('--no-codemod') ? undefined : await evaluateCodemod(root, repos, sites);
+  if (codemod) out.push('', ...codemodLines(codemod));
   console.log(out.join('\n'));
 
   const json = option('--json', '');
@@ -166,6 +169,7 @@ function main(): number {
     if (tally.total >= TARGETS.familyMin && ratio(tally) < TARGETS.family) failures.push(`${shape} ${pct(ratio(tally))} < ${TARGETS.family}`);
   }
   if (errored.length > 0) failures.push(`${errored.length} scan(s) failed`);
+  if (codemod) failures.push(...codemodFailures(codemod));
   if (only) return errored.length > 0 ? 1 : 0;
   if (failures.length > 0) {
     console.log(`\nbelow target: ${failures.join('; ')}`);
@@ -175,4 +179,4 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+process.exitCode = await main();

@@ -37,6 +37,14 @@ export class InternalError extends AuditError {
   readonly exitCode = 2;
 }
 
+/**
+ * V8's "Maximum call stack size exceeded": the file nests deeper than this thread's stack allows
+ * (the TypeScript parser and the AST walks recurse once per level).
+ */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);

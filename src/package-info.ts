@@ -26,3 +26,4 @@ export function ruleDocPath(id: string): string {
 }
 
 export const DOCS_BASE = 'https://github.com/ws-mock-audit/ws-mock-audit/blob/main/rules/';
+export const ISSUES_URL = 'https://github.com/ws-mock-audit/ws-mock-audit/issues';

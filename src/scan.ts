@@ -4,17 +4,17 @@ import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { loadConfig, type Config } from './discover/config.js';
 import { discoverFiles, discoverStaged, isSourceFile, projectRoot, toPosix, walkStillHolds, type Discovery, type WalkTrace } from './discover/files.js';
-import { DEFAULT_CACHE_LOCATION, openCache, type FactsCache } from './discover/cache.js';
+import { DEFAULT_CACHE_LOCATION, openCache, type FactsCache, type FileOutcome } from './discover/cache.js';
 import { openGitIndex, workTreeReader, type SourceReader } from './discover/source.js';
 import type { ReadResult } from './discover/read.js';
 import type { Extracted, FactsPool } from './facts/pool.js';
 import type { TypeOracle } from './facts/type-oracle.js';
-import { packageVersion } from './package-info.js';
+import { ISSUES_URL, packageVersion } from './package-info.js';
 import { compareText as cmp } from './compare.js';
-import { describeError } from './errors.js';
+import { describeError, isStackOverflow } from './errors.js';
 import { createPrefilter, isMinified } from './prefilter/index.js';
 import type { RuleFinding } from './rule.js';
-import type { FileError, FileFacts, Finding, Severity, SuppressionFact } from './types.js';
+import type { FileError, FileFacts, Finding, Severity, SkipReason, SuppressionFact } from './types.js';
 
 export interface ScanOptions {
   /** Files and directories; none means the current directory. */
@@ -51,7 +51,7 @@ export interface ScanOptions {
 export interface ScanStats {
   filesDiscovered: number;
   filesPrefiltered: number;
-  /** Of the prefiltered files, those skipped as minified or bundled output. */
+  /** Files not analysed as minified or bundled output (also in `ScanResult.skipped`). */
   filesMinified: number;
   filesParsed: number;
   filesFromCache: number;
@@ -67,9 +67,19 @@ export interface ScanStats {
   timings: { discover: number; read: number; facts: number; link: number; rules: number };
 }
 
+/** A scanned file that was not analysed, and why. */
+export interface SkippedFile {
+  file: string;
+  reason: SkipReason;
+  message: string;
+}
+
 export interface ScanResult {
   findings: Finding[];
+  /** Per-file problems; `kind: 'internal'` ones make the run fail (SPEC §4). */
   errors: FileError[];
+  /** Discovered files that were not analysed (minified, too large, binary, not UTF-8, unreadable). */
+  skipped: SkippedFile[];
   suppressed: number;
   stats: ScanStats;
   durationMs: number;
@@ -141,13 +151,17 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const jobs = Math.max(1, options.typeAware ? 1 : (options.jobs ?? availableParallelism()));
   // `skippedNow`: read this run and dropped by the prefilter (they cannot change the result unless linked).
   const stats = { prefiltered: 0, skippedNow: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0 };
+  const skipped: SkippedFile[] = [];
+  // A file named on the command line is always analysed: no size limit, never "minified".
+  const named = new Set(discovery.inputs.flatMap((input) => (input.explicit ? [input.file] : [])));
+  for (const error of discovery.errors) if (error.kind === 'unreadable') skipped.push({ file: error.file, reason: 'unreadable', message: error.message });
   const slowest: { file: string; ms: number }[] = [];
 
   /** Reads a file once, keeping its text. */
   const readOnce = (file: string): ReadResult => {
     const known = texts.get(file);
     if (known !== undefined) return { ok: true, text: known };
-    const read = reader.read(file, config.maxFileSize);
+    const read = reader.read(file, named.has(file) ? Number.POSITIVE_INFINITY : config.maxFileSize);
     if (read.ok) texts.set(file, read.text);
     return read;
   };
@@ -155,8 +169,30 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const readText = (file: string): string | undefined => {
     const read = readOnce(file);
     if (read.ok) return read.text;
-    errors.push({ file, message: read.message });
+    errors.push({ file, message: read.message, kind: read.skipped });
     return undefined;
+  };
+  /** `readOnce` for cache look-ups: a file that cannot be read is a miss, reported when it is read for real. */
+  const peekText = (file: string): string | undefined => {
+    const read = readOnce(file);
+    return read.ok ? read.text : undefined;
+  };
+  /** A scanned file that is not analysed: counted in the summary, remembered by the cache. */
+  const skip = (file: string, text: string | undefined, reason: SkipReason, message: string): void => {
+    skipped.push({ file, reason, message });
+    if (reason === 'minified') stats.minified++;
+    // Permissions change without touching mtime: an unreadable file is tried again next time.
+    if (reason !== 'unreadable') cache?.storeOutcome(file, text, { skipped: reason, message });
+  };
+  /** A cached outcome, reported again as when it happened. */
+  const replay = (file: string, outcome: FileOutcome): void => {
+    if ('failure' in outcome) {
+      errors.push({ file, message: outcome.failure, kind: 'internal' });
+      return;
+    }
+    skipped.push({ file, reason: outcome.skipped, message: outcome.message });
+    if (outcome.skipped === 'minified') stats.minified++;
+    else errors.push({ file, message: outcome.message, kind: outcome.skipped });
   };
 
   // Large scans start workers at the first file that needs parsing: they load the parser and parse
@@ -174,20 +210,32 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   /** Files whose facts come from the cache; read from it only if linking has to run. */
   const cachedFactFiles: string[] = [];
   const candidates: { file: string; text: string }[] = [];
-  const hits = cache?.lookupAll(discovery.inputs, readText);
+  const hits = cache?.lookupAll(discovery.inputs, peekText);
   for (const [k, { file }] of discovery.inputs.entries()) {
     const hit = hits?.[k];
-    if (hit) {
+    // Skipped as minified in a walk, now named: analysed after all.
+    const renamed = hit?.outcome && 'skipped' in hit.outcome && hit.outcome.skipped === 'minified' && named.has(file);
+    if (hit && !renamed) {
       stats.fromCache++;
       if (hit.hasFacts) cachedFactFiles.push(file);
+      else if (hit.outcome) replay(file, hit.outcome);
       else stats.prefiltered++;
       continue;
     }
-    const text = readText(file);
-    if (text === undefined) continue;
-    const minified = isMinified(file, text);
-    if (minified) stats.minified++;
-    if (minified || !prefilter(text)) {
+    const read = readOnce(file);
+    if (!read.ok) {
+      errors.push({ file, message: read.message, kind: read.skipped });
+      skip(file, undefined, read.skipped, read.message);
+      continue;
+    }
+    const { text } = read;
+    const minified = !named.has(file) && isMinified(file, text);
+    if (minified) {
+      skip(file, text, 'minified', 'skipped: minified or bundled output (by its name or its long lines); name the file on the command line to scan it');
+      texts.delete(file);
+      continue;
+    }
+    if (!prefilter(text)) {
       stats.prefiltered++;
       stats.skippedNow++;
       cache?.store(file, text, null);
@@ -225,16 +273,19 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         try {
           return { facts: facts.extractFacts(file, text, config.facts, oracle), ms: performance.now() - started };
         } catch (error) {
-          return { error: describeError(error), ms: performance.now() - started };
+          return { error: describeError(error), overflow: isStackOverflow(error), ms: performance.now() - started };
         }
       });
     }
+    results = await retryDeepFiles(items, results, config);
     stats.parsed += items.length;
     return results.flatMap((result, index) => {
       const item = items[index] as { file: string; text: string };
       if (result.ms !== undefined) noteTime(slowest, item.file, result.ms);
       if ('error' in result) {
-        errors.push({ file: item.file, message: `internal error while analysing: ${result.error}` });
+        const failure = internalErrorMessage(result);
+        errors.push({ file: item.file, message: failure, kind: 'internal' });
+        cache?.storeOutcome(item.file, item.text, { failure });
         return [];
       }
       cache?.store(item.file, item.text, result.facts);
@@ -284,7 +335,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     const applied = applySuppressions(raw, graph.files);
     const scanned = new Set(discovery.inputs.map((input) => input.file));
     const unused = unusedSuppressions(applied.used, graph.files, scanned, config);
-    const result = { findings: fingerprint([...applied.kept, ...unused], fingerprintRoot), suppressed: applied.suppressed, syntaxErrors, linked: [...extra.keys()].filter((file) => extra.get(file)) };
+    const findings = await confirmFixable(fingerprint([...applied.kept, ...unused], fingerprintRoot), readOnce, () => discovery.inputs.map((input) => input.file), config);
+    const result = { findings, suppressed: applied.suppressed, syntaxErrors, linked: [...extra.keys()].filter((file) => extra.get(file)) };
     timings.rules = clock.lap();
     return result;
   };
@@ -336,6 +388,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   return {
     findings,
     errors: errors.sort((a, b) => cmp(a.file, b.file)),
+    skipped: skipped.sort((a, b) => cmp(a.file, b.file)),
     suppressed,
     stats: {
       filesDiscovered: discovery.inputs.length,
@@ -355,6 +408,40 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     source,
     warnings,
   };
+}
+
+/**
+ * Files that ran out of stack (nesting thousands of levels deep: generated code) are analysed
+ * again in one worker thread with a stack of DEEP_STACK_MB, rather than capping the depth of every
+ * walk: the parser recurses too, and a cap would lose the findings inside. (With --type-aware the
+ * retry runs without the type checker, which cannot cross threads.)
+ */
+async function retryDeepFiles(items: { file: string; text: string }[], results: Extracted[], config: Config): Promise<Extracted[]> {
+  const deep = items.filter((_, index) => {
+    const result = results[index];
+    return result !== undefined && 'error' in result && result.overflow;
+  });
+  if (deep.length === 0) return results;
+  const { startPool, DEEP_STACK_MB } = await import('./facts/pool.js');
+  // The environment can lower it (a machine that cannot reserve that much; tests of the limit).
+  const stackMb = Number(process.env.WS_MOCK_AUDIT_DEEP_STACK_MB) || DEEP_STACK_MB;
+  const worker = startPool(1, config.facts, stackMb);
+  try {
+    const retried = new Map((await worker.submit(deep)).map((result, index) => [deep[index]?.file, result]));
+    return results.map((result, index) => {
+      const again = retried.get(items[index]?.file);
+      if (!again) return result;
+      if ('error' in again && again.overflow) return { error: `the file nests too deeply to analyse, even with a ${stackMb} MB stack (${again.error})` };
+      return again;
+    });
+  } finally {
+    await worker.close();
+  }
+}
+
+/** What an internal error says: the file could not be analysed, and this is a bug to report. */
+function internalErrorMessage(result: { error: string }): string {
+  return `internal error while analysing this file: ${result.error}. The rest of the run went on, but this file was not analysed. This is a bug in ws-mock-audit ${packageVersion()}: please report it at ${ISSUES_URL} with the message and, if you can, the file or a reduced copy that still fails.`;
 }
 
 const SLOWEST_KEPT = 5;
@@ -533,3 +620,16 @@ function fingerprint(findings: RawFinding[], root: string): Finding[] {
   return result;
 }
 
+
+/**
+ * `fixable` means `fix` will rewrite the site: the codemod (and jscodeshift behind it) loads only
+ * when there are findings it acts on, and decides in memory.
+ */
+async function confirmFixable(findings: Finding[], read: (file: string) => ReadResult, files: () => string[], config: Config): Promise<Finding[]> {
+  if (!findings.some((finding) => /^(fake-request|fake-response|request-scoped-factory)$/.test(finding.ruleId))) return findings;
+  const codemod = await import('./codemod/fixable.js');
+  return codemod.confirmFixable(findings, (file) => {
+    const text = read(file);
+    return text.ok ? text.text : undefined;
+  }, files, config);
+}

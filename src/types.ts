@@ -208,4 +208,13 @@ export interface Finding {
 export interface FileError {
   file: string;
   message: string;
+  /**
+   * `internal`: a bug in ws-mock-audit stopped the analysis of this file (exit 2); a skip reason:
+   * the file was not analysed, and the summary counts it. Absent for other notes (syntax errors).
+   */
+  kind?: 'internal' | SkipReason;
 }
+
+/** Why a file was not analysed; the summary counts each (SPEC §4: no "no problems" about code never read). */
+export type SkipReason = 'minified' | 'tooLarge' | 'binary' | 'notUtf8' | 'unreadable';
+export const SKIP_REASONS: readonly SkipReason[] = ['minified', 'tooLarge', 'binary', 'notUtf8', 'unreadable'];

@@ -56,7 +56,7 @@ cli('json output follows the contract exactly', () => {
   const report = JSON.parse(run.stdout);
   assert.equal(Object.keys(report), ['tool', 'findings', 'errors', 'summary']);
   assert.equal(Object.keys(report.tool), ['name', 'version']);
-  assert.equal(Object.keys(report.summary), ['filesScanned', 'filesParsed', 'errors', 'warnings', 'infos', 'suppressed', 'baselined', 'durationMs']);
+  assert.equal(Object.keys(report.summary), ['filesScanned', 'filesParsed', 'errors', 'warnings', 'infos', 'suppressed', 'baselined', 'skipped', 'internalErrors', 'durationMs']);
   const [finding] = report.findings;
   assert.equal(Object.keys(finding), ['ruleId', 'severity', 'message', 'file', 'line', 'column', 'endLine', 'endColumn', 'fingerprint', 'fixable', 'related']);
   assert.is(finding.file, 'src/server.ts');
@@ -198,7 +198,7 @@ cli('--stats reports to stderr and keeps stdout clean', () => {
   const dir = project({ 'src/server.ts': FAKE, 'src/ok.ts': CLEAN });
   const run = runCli(['--stats', '--format', 'json'], { cwd: dir });
   JSON.parse(run.stdout);
-  assert.match(run.stderr, /2 files discovered, 1 skipped by the prefilter \(0 minified\), 1 parsed/);
+  assert.match(run.stderr, /2 files discovered, 1 skipped by the prefilter, 0 not analysed \(0 minified\), 1 parsed/);
   assert.match(run.stderr, /discover \d+ ms, read\+prefilter \d+ ms, facts \d+ ms, link \d+ ms, rules \d+ ms, total \d+ ms, peak RSS \d+ MiB/);
   rmSync(dir, { recursive: true, force: true });
 });

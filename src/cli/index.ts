@@ -4,11 +4,11 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { RULES, ruleById } from '../../rules/index.js';
 import { AuditError, InternalError, UsageError, describeError } from '../errors.js';
-import { DOCS_BASE, packageVersion, ruleDocPath } from '../package-info.js';
+import { DOCS_BASE, ISSUES_URL, packageVersion, ruleDocPath } from '../package-info.js';
 import { applyBaseline, buildBaseline, readBaseline, writeBaseline } from '../report/baseline.js';
 import { formatGithub } from '../report/github.js';
 import { formatJson } from '../report/json.js';
-import { countBySeverity, relativeReport, type Report, type RuleDescriptor } from '../report/model.js';
+import { countBySeverity, countSkipped, relativeReport, type Report, type RuleDescriptor } from '../report/model.js';
 import { formatSarif } from '../report/sarif.js';
 import { formatStylish } from '../report/stylish.js';
 import { formatHtml, type HtmlExtras } from '../report/html/index.js';
@@ -188,6 +188,7 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
     ...(flags.tsconfig ? { tsconfig: flags.tsconfig } : {}),
   });
   const color = chalkFor(flags, io);
+  const internalErrors = result.errors.filter((error) => error.kind === 'internal');
   const relative = reportOf(result, io.cwd);
 
   let findings = relative.findings;
@@ -224,14 +225,14 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
   });
   const machineOnStdout = formats.some((format, index) => format !== 'stylish' && !flags.outputFile[index]);
   if (!machineOnStdout) {
-    for (const error of report.errors) io.stderr(`${color.yellow('warning')} ${error.file}: ${error.message}\n`);
+    for (const error of report.errors) io.stderr(`${error.kind === 'internal' ? color.red('error') : color.yellow('warning')} ${error.file}: ${error.message}\n`);
   }
   for (const warning of result.warnings) io.stderr(`${color.yellow('warning')} ${warning}\n`);
   if (flags.stats) {
     const { stats } = result;
     const { timings } = stats;
     io.stderr(
-      `ws-mock-audit: ${stats.filesDiscovered} files discovered${stats.walkFromCache ? ' (directories unchanged: list from cache)' : ''}, ${stats.filesPrefiltered} skipped by the prefilter (${stats.filesMinified} minified), ` +
+      `ws-mock-audit: ${stats.filesDiscovered} files discovered${stats.walkFromCache ? ' (directories unchanged: list from cache)' : ''}, ${stats.filesPrefiltered} skipped by the prefilter, ${result.skipped.length} not analysed (${stats.filesMinified} minified), ` +
         `${stats.filesParsed} parsed (${stats.filesLinkedLazily} loaded for linking), ${stats.filesFromCache} from cache, ${stats.workers} worker thread${stats.workers === 1 ? '' : 's'} (--jobs ${stats.jobs})\n` +
         `ws-mock-audit: discover ${timings.discover} ms, read+prefilter ${timings.read} ms, facts ${timings.facts} ms, link ${timings.link} ms, rules ${timings.rules} ms, ` +
         `total ${result.durationMs} ms, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`,
@@ -239,6 +240,15 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
     if (stats.slowest.length > 0) {
       io.stderr(`ws-mock-audit: slowest files: ${stats.slowest.map(({ file, ms }) => `${path.relative(io.cwd, file).split(path.sep).join('/')} ${ms} ms`).join(', ')}\n`);
     }
+    for (const file of result.skipped) io.stderr(`ws-mock-audit: not analysed: ${path.relative(io.cwd, file.file) || file.file}: ${file.message}\n`);
+  }
+  // After everything else is printed: the findings stand, but the run did not look at everything.
+  if (internalErrors.length > 0) {
+    io.stderr(
+      `ws-mock-audit: ${internalErrors.length} file${internalErrors.length === 1 ? ' was' : 's were'} not analysed because of an internal error (listed above); exit status 2.\n` +
+        `hint: this is a bug in ws-mock-audit; please report it at ${ISSUES_URL} with the message.\n`,
+    );
+    return 2;
   }
   if (counted.errors > 0) return 1;
   if (maxWarnings !== undefined && counted.warnings > maxWarnings) return 1;
@@ -347,7 +357,18 @@ function reportOf(result: ScanResult, cwd: string): Report {
       root: cwd,
       findings: result.findings,
       errors: result.errors,
-      summary: { filesScanned: result.stats.filesDiscovered, filesParsed: result.stats.filesParsed, errors: 0, warnings: 0, infos: 0, suppressed: result.suppressed, baselined: 0, durationMs: result.durationMs },
+      summary: {
+        filesScanned: result.stats.filesDiscovered,
+        filesParsed: result.stats.filesParsed,
+        errors: 0,
+        warnings: 0,
+        infos: 0,
+        suppressed: result.suppressed,
+        baselined: 0,
+        skipped: countSkipped(result.skipped),
+        internalErrors: result.errors.filter((error) => error.kind === 'internal').length,
+        durationMs: result.durationMs,
+      },
       source: result.source,
     },
     cwd,

@@ -7,9 +7,9 @@ export interface FilePlan {
   settings: Pick<RewriteOptions, 'runtimeImport' | 'factories' | 'requestTypes'>;
 }
 
-/** The sites of one file the codemod acts on, from the scanner's findings. */
+/** The sites of one file the codemod acts on, from the scanner's findings (the rewrite decides which it can fix; flag branches only when fixable). */
 export function planFromFindings(findings: Finding[]): FixPlan {
   const sites = (ruleId: string): { line: number; column: number }[] =>
-    findings.filter((finding) => finding.ruleId === ruleId && finding.fixable).map(({ line, column }) => ({ line, column }));
-  return { factoryCalls: sites('request-scoped-factory'), fakeResponses: sites('fake-response'), flagBranches: sites('legacy-flag-branch') };
+    findings.filter((finding) => finding.ruleId === ruleId && (finding.fixable || ruleId !== 'legacy-flag-branch')).map(({ line, column }) => ({ line, column }));
+  return { factoryCalls: sites('request-scoped-factory'), fakeResponses: sites('fake-response'), fakeRequests: sites('fake-request'), flagBranches: sites('legacy-flag-branch') };
 }

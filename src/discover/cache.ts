@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FileError, FileFacts, Finding } from '../types.js';
+import type { FileError, FileFacts, Finding, SkipReason } from '../types.js';
 import { relativeTo, type Input, type WalkTrace } from './files.js';
 
 /** The whole outcome of the last run, reusable when no input changed. */
@@ -11,8 +11,8 @@ export interface CachedResult {
   errors: FileError[];
 }
 
-// 3: findings in the cached result carry `framework` and `shape`.
-const FORMAT = 3;
+// 3: findings in the cached result carry `framework` and `shape`; 4: skips and internal errors are cached (`notes`).
+const FORMAT = 4;
 const HASH_LENGTH = 22;
 const NO_HASH = '-'.repeat(HASH_LENGTH);
 /**
@@ -40,8 +40,13 @@ interface IndexFile {
   stats: number[];
   /** HASH_LENGTH characters per file. */
   hashes: string;
-  /** '1' when the file has facts, '0' when the prefilter skipped it. */
+  /**
+   * One character per file: '1' it has facts, '0' the prefilter passed over it, or an outcome
+   * that was reported (a skip reason's letter, or 'x' for an internal error) with its `notes` entry.
+   */
   facts: string;
+  /** What was reported about a file with an outcome other than facts (by path). */
+  notes?: Record<string, string>;
   /** The last run's scanned files (indices into `files`), in order. */
   inputs: number[];
   /** What the last walk read (see WalkTrace): when it all still holds, the inputs are the same. */
@@ -53,12 +58,22 @@ interface IndexFile {
   result?: CachedResult & { linked: number[]; key: string };
 }
 
-/** An unchanged file: whether it has facts (else the prefilter skipped it). */
+/** An unchanged file: whether it has facts (else the prefilter passed over it, or `outcome` says what happened). */
 export interface CacheHit {
   hasFacts: boolean;
+  outcome?: FileOutcome;
 }
 const WITH_FACTS: CacheHit = Object.freeze({ hasFacts: true });
 const WITHOUT_FACTS: CacheHit = Object.freeze({ hasFacts: false });
+
+/**
+ * A file that yields no facts but a report: skipped for a reason, or an internal error. Cached like
+ * facts (keyed on content and tool version), so a warm run reports it again without re-parsing it.
+ */
+export type FileOutcome = { skipped: SkipReason; message: string } | { failure: string };
+
+const OUTCOME_FLAGS: Record<SkipReason | 'failure', string> = { minified: 'm', tooLarge: 'l', binary: 'b', notUtf8: 'u', unreadable: 'r', failure: 'x' };
+const FLAG_REASONS = new Map(Object.entries(OUTCOME_FLAGS).map(([reason, flag]) => [flag, reason as SkipReason | 'failure']));
 
 export interface FactsCache {
   /**
@@ -72,6 +87,8 @@ export interface FactsCache {
   facts(file: string): FileFacts | undefined;
   /** Records a file. Any store makes the last result stale. */
   store(file: string, text: string, facts: FileFacts | null): void;
+  /** Records a file that yields a report instead of facts (`text` undefined: it could not be read as text). */
+  storeOutcome(file: string, text: string | undefined, outcome: FileOutcome): void;
   /** The last walk's inputs, when its key is this one and `stillHolds` says nothing it watched has changed. */
   discovery(walkKey: string, stillHolds: (watched: Iterable<[string, number]>) => boolean): Input[] | undefined;
   /**
@@ -115,6 +132,8 @@ export function openCache(location: string, key: string, root: string): FactsCac
   const hashes = index?.hashes ?? '';
   const newHashes = new Map<number, string>();
   const hasFacts = Array.from(index?.facts ?? '', (flag) => flag === '1');
+  const flags = Array.from(index?.facts ?? '');
+  const notes = new Map(Object.entries(index?.notes ?? {}));
   const seen = new Uint8Array(files.length);
   const isSeen = (i: number): boolean => (i < seen.length ? seen[i] === 1 : true);
   const markSeen = (i: number): void => {
@@ -144,6 +163,7 @@ export function openCache(location: string, key: string, root: string): FactsCac
       i = files.push(name) - 1;
       stats.push(-1, -1);
       hasFacts.push(false);
+      flags.push('0');
       positions().set(name, i);
     }
     markSeen(i);
@@ -175,7 +195,11 @@ export function openCache(location: string, key: string, root: string): FactsCac
       dirty = true;
     }
     markSeen(i);
-    return hasFacts[i] ? WITH_FACTS : WITHOUT_FACTS;
+    if (hasFacts[i]) return WITH_FACTS;
+    const reason = FLAG_REASONS.get(flags[i] as string);
+    if (!reason) return WITHOUT_FACTS;
+    const note = notes.get(files[i] as string) ?? '';
+    return { hasFacts: false, outcome: reason === 'failure' ? { failure: note } : { skipped: reason, message: note } };
   };
   const lookup: FactsCache['lookup'] = (target, readText) => lookupAt(positions().get(keyOf(target)), target, readText);
 
@@ -197,12 +221,32 @@ export function openCache(location: string, key: string, root: string): FactsCac
       stats[2 * i + 1] = now?.mtimeMs ?? -1;
       newHashes.set(i, hashText(text));
       hasFacts[i] = fileFacts !== null;
+      flags[i] = fileFacts !== null ? '1' : '0';
+      notes.delete(name);
       const all = loadFacts();
       if (fileFacts) all[name] = fileFacts;
       else delete all[name];
       result = undefined;
       dirty = true;
       factsDirty = true;
+    },
+    storeOutcome(target, text, outcome) {
+      const name = keyOf(target);
+      const i = slot(name);
+      const now = statSync(target, { throwIfNoEntry: false });
+      stats[2 * i] = now?.size ?? -1;
+      stats[2 * i + 1] = now?.mtimeMs ?? -1;
+      // Without text there is nothing to hash: a changed mtime is then a change.
+      newHashes.set(i, text === undefined ? NO_HASH : hashText(text));
+      hasFacts[i] = false;
+      flags[i] = 'skipped' in outcome ? OUTCOME_FLAGS[outcome.skipped] : OUTCOME_FLAGS.failure;
+      notes.set(name, 'skipped' in outcome ? outcome.message : outcome.failure);
+      if (facts?.[name]) {
+        delete facts[name];
+        factsDirty = true;
+      }
+      result = undefined;
+      dirty = true;
     },
     discovery(walkKey, stillHolds) {
       if (!walk || walk.key !== walkKey) return undefined;
@@ -266,7 +310,8 @@ export function openCache(location: string, key: string, root: string): FactsCac
           // Smudge racy stats: the next run checks those files' content.
           stats: kept.flatMap((i) => [stats[2 * i] as number, (stats[2 * i + 1] as number) > startedAt - RACY_MS ? -1 : (stats[2 * i + 1] as number)]),
           hashes: kept.map(hashAt).join(''),
-          facts: kept.map((i) => (hasFacts[i] ? '1' : '0')).join(''),
+          facts: kept.map((i) => (hasFacts[i] ? '1' : (flags[i] ?? '0'))).join(''),
+          notes: Object.fromEntries(kept.flatMap((i) => (notes.has(files[i] as string) ? [[files[i] as string, notes.get(files[i] as string) as string]] : []))),
           inputs: lastInputs.map(at),
           walk,
           result: result && { ...result, linked: result.linked.map(at) },
@@ -306,6 +351,7 @@ function readIndex(indexFile: string, key: string, warnings: string[]): IndexFil
     typeof parsed.facts === 'string' &&
     parsed.facts.length === count &&
     Array.isArray(parsed.inputs) &&
+    (parsed.notes === undefined || (typeof parsed.notes === 'object' && parsed.notes !== null)) &&
     parsed.inputs.every(inRange) &&
     (parsed.result === undefined || (typeof parsed.result.key === 'string' && Array.isArray(parsed.result.linked) && parsed.result.linked.every(inRange) && Array.isArray(parsed.result.findings))) &&
     (parsed.walk === undefined || (Array.isArray(parsed.walk.paths) && Array.isArray(parsed.walk.mtimes) && parsed.walk.paths.length === parsed.walk.mtimes.length));

@@ -144,7 +144,7 @@ export function discoverFiles(paths: string[], cwd: string, config: Config, incl
     try {
       real = realpathSync(absolute);
     } catch (error) {
-      errors.push({ file: absolute, message: `cannot resolve directory (${code(error)})` });
+      errors.push({ file: absolute, message: `cannot resolve directory (${code(error)})`, kind: 'unreadable' });
       continue;
     }
     exclusions = new Map();
@@ -207,7 +207,7 @@ function walk(state: Walk): void {
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
-    errors.push({ file: dir, message: `cannot read directory (${code(error)})` });
+    errors.push({ file: dir, message: `cannot read directory (${code(error)})`, kind: 'unreadable' });
     return;
   }
   const own = entries.some((entry) => entry.name === '.gitignore') ? readGitignore(dir, trace) : undefined;
@@ -227,7 +227,7 @@ function walk(state: Walk): void {
         isDir = target.isDirectory();
         isFile = target.isFile();
       } catch (error) {
-        if (isSourceFile(entry.name)) errors.push({ file: full, message: `cannot read: broken symbolic link (${code(error)})` });
+        if (isSourceFile(entry.name)) errors.push({ file: full, message: `cannot read: broken symbolic link (${code(error)})`, kind: 'unreadable' });
         continue;
       }
     }
@@ -246,7 +246,7 @@ function walk(state: Walk): void {
         try {
           childReal = realpathSync(full);
         } catch (error) {
-          errors.push({ file: full, message: `cannot resolve directory (${code(error)})` });
+          errors.push({ file: full, message: `cannot resolve directory (${code(error)})`, kind: 'unreadable' });
           continue;
         }
       }

@@ -1,6 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 
-export type ReadResult = { ok: true; text: string } | { ok: false; message: string };
+import type { SkipReason } from '../types.js';
+
+export type ReadResult = { ok: true; text: string } | { ok: false; message: string; skipped: SkipReason };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -10,18 +12,24 @@ export function readSource(file: string, maxFileSize: number): ReadResult {
   try {
     size = statSync(file).size;
   } catch (error) {
-    return { ok: false, message: `cannot read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})` };
+    return { ok: false, message: `cannot read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, skipped: 'unreadable' };
   }
-  if (size > maxFileSize) {
-    return { ok: false, message: `skipped: ${formatBytes(size)} is over the ${formatBytes(maxFileSize)} limit for one file (likely generated; raise \`maxFileSize\` to scan it)` };
-  }
+  if (size > maxFileSize) return tooLarge(size, maxFileSize);
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    return { ok: false, message: `cannot read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})` };
+    return { ok: false, message: `cannot read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, skipped: 'unreadable' };
   }
   return decodeSource(bytes);
+}
+
+export function tooLarge(size: number, maxFileSize: number): ReadResult {
+  return {
+    ok: false,
+    message: `skipped: ${formatBytes(size)} is over the ${formatBytes(maxFileSize)} limit for one file (likely generated; raise \`maxFileSize\`, or name the file on the command line, to scan it)`,
+    skipped: 'tooLarge',
+  };
 }
 
 /** A regular file is there (following symbolic links). */
@@ -30,11 +38,11 @@ export function isFile(file: string): boolean {
 }
 
 export function decodeSource(bytes: Uint8Array): ReadResult {
-  if (bytes.subarray(0, 8000).includes(0)) return { ok: false, message: 'skipped: binary content (NUL bytes), not a source file' };
+  if (bytes.subarray(0, 8000).includes(0)) return { ok: false, message: 'skipped: binary content (NUL bytes), not a source file', skipped: 'binary' };
   try {
     return { ok: true, text: decoder.decode(bytes) };
   } catch {
-    return { ok: false, message: 'skipped: not valid UTF-8 text' };
+    return { ok: false, message: 'skipped: not valid UTF-8 text', skipped: 'notUtf8' };
   }
 }
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { decodeSource, formatBytes, isFile, readSource, type ReadResult } from './read.js';
+import { decodeSource, isFile, readSource, tooLarge, type ReadResult } from './read.js';
 import { toPosix } from './files.js';
 
 /** Where file contents come from: the work tree, or the git index for `--staged`. */
@@ -42,10 +42,10 @@ export function openGitIndex(cwd: string): GitIndex {
       const spec = `:${toPosix(path.relative(top, file))}`;
       try {
         const size = Number(git(top, ['cat-file', '-s', spec]).toString().trim());
-        if (size > maxFileSize) return { ok: false, message: `skipped: ${formatBytes(size)} is over the ${formatBytes(maxFileSize)} limit for one file` };
+        if (size > maxFileSize) return tooLarge(size, maxFileSize);
         return decodeSource(git(top, ['cat-file', 'blob', spec]));
       } catch {
-        return { ok: false, message: 'cannot read from the git index (not staged or not tracked)' };
+        return { ok: false, message: 'cannot read from the git index (not staged or not tracked)', skipped: 'unreadable' };
       }
     },
   };

@@ -103,18 +103,25 @@ export function bindingOf(a: Analysis, id: ts.Identifier): Binding | undefined {
   return a.scopes.refOf.get(id) ?? lookup(scopeAt(a, id), id.text);
 }
 
+/**
+ * Past this many segments a callee has no name: no config or message uses one that long, and
+ * naming every call of a 30,000-call chain (`p.then(f).then(f)...`) in full is quadratic.
+ */
+const MAX_CALLEE_SEGMENTS = 32;
+
 /** `foo`, `a.b`, `this.c` → the text used in messages and config matching. */
-export function calleeName(expr: ts.Expression): string | undefined {
+export function calleeName(expr: ts.Expression, depth = 0): string | undefined {
+  if (depth > MAX_CALLEE_SEGMENTS) return undefined;
   const inner = unwrap(expr);
   if (ts.isIdentifier(inner)) return inner.text;
   if (ts.isPropertyAccessExpression(inner)) {
     const left = inner.expression;
     if (left.kind === ts.SyntaxKind.ThisKeyword) return `this.${inner.name.text}`;
-    const base = calleeName(left);
+    const base = calleeName(left, depth + 1);
     return base ? `${base}.${inner.name.text}` : `?.${inner.name.text}`;
   }
   if (ts.isCallExpression(inner)) {
-    const base = calleeName(inner.expression);
+    const base = calleeName(inner.expression, depth + 1);
     return base ? `${base}()` : undefined;
   }
   return undefined;

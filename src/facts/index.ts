@@ -411,12 +411,22 @@ function syntaxErrorsOf(a: Analysis): FileFacts['syntaxErrors'] {
   });
 }
 
+/** Node → the nearest function at or above it: climbing once per function is quadratic in a 30,000-call chain of callbacks. */
+const enclosingFnIds = new WeakMap<ts.Node, number>();
+
 function enclosingFnId(a: Analysis, node: ts.Node): number {
+  const climbed: ts.Node[] = [];
+  let found = -1;
   for (let current = node.parent; current; current = current.parent) {
-    const id = a.scopes.fnIds.get(current);
-    if (id !== undefined) return id;
+    const id = a.scopes.fnIds.get(current) ?? enclosingFnIds.get(current);
+    if (id !== undefined) {
+      found = id;
+      break;
+    }
+    climbed.push(current);
   }
-  return -1;
+  for (const passed of climbed) enclosingFnIds.set(passed, found);
+  return found;
 }
 
 function nameNodeOf(node: ts.Node): ts.Node | undefined {

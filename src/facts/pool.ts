@@ -2,8 +2,18 @@ import { Worker } from 'node:worker_threads';
 import type { FileFacts } from '../types.js';
 import type { FactsOptions } from './options.js';
 
-/** One file's facts or the error that stopped them, and how long parsing and extraction took. */
-export type Extracted = ({ facts: FileFacts } | { error: string }) & { ms?: number };
+/**
+ * One file's facts or the error that stopped them, and how long parsing and extraction took.
+ * `overflow`: the thread ran out of stack (a deeply nested file); a thread with a larger one can try again.
+ */
+export type Extracted = ({ facts: FileFacts } | { error: string; overflow?: boolean }) & { ms?: number };
+
+/**
+ * The stack of the thread that re-analyses files that overflowed a normal one (3,000 nested
+ * arrows overflow the TypeScript parser; a 50,000-term `+` chain the AST walks). Only touched
+ * pages are committed, so a large reservation costs nothing for a shallow file.
+ */
+export const DEEP_STACK_MB = 512;
 
 const BATCH = 16;
 
@@ -18,14 +28,15 @@ export interface FactsPool {
   close(): Promise<void>;
 }
 
-export function startPool(workers: number, options: FactsOptions): FactsPool {
+export function startPool(workers: number, options: FactsOptions, stackSizeMb?: number): FactsPool {
   const fromSource = import.meta.url.endsWith('.ts');
   // Running from sources (tests under tsx), Node 20 does not pass loader hooks to workers: a
   // bootstrap registers tsx in the worker before importing the TypeScript entry.
   const entry: string | URL = fromSource
     ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((api) => { api.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); });`
     : new URL('./worker.js', import.meta.url);
-  const threads = Array.from({ length: workers }, () => new Worker(entry, { eval: fromSource, workerData: { options } }));
+  const resourceLimits = stackSizeMb ? { resourceLimits: { stackSizeMb } } : {};
+  const threads = Array.from({ length: workers }, () => new Worker(entry, { eval: fromSource, workerData: { options }, ...resourceLimits }));
   const waiting = new Map<number, (result: Extracted) => void>();
   const queue: { index: number; file: string; text: string }[] = [];
   const inFlight = new Map<Worker, number>();
@@ -46,7 +57,7 @@ export function startPool(workers: number, options: FactsOptions): FactsPool {
       for (const result of results) {
         const resolve = waiting.get(result.index);
         waiting.delete(result.index);
-        resolve?.('facts' in result ? { facts: result.facts, ms: result.ms } : { error: result.error, ms: result.ms });
+        resolve?.('facts' in result ? { facts: result.facts, ms: result.ms } : { error: result.error, ms: result.ms, ...(result.overflow ? { overflow: true } : {}) });
       }
       pump();
     });

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { describeError } from '../errors.js';
+import { describeError, isStackOverflow } from '../errors.js';
 import { extractFacts } from './index.js';
 import type { FactsOptions } from './options.js';
 
@@ -16,7 +16,7 @@ parentPort?.on('message', ({ items }: Batch) => {
       const facts = extractFacts(file, text, options);
       return { index, facts, ms: performance.now() - started };
     } catch (error) {
-      return { index, error: describeError(error), ms: performance.now() - started };
+      return { index, error: describeError(error), overflow: isStackOverflow(error), ms: performance.now() - started };
     }
   });
   parentPort?.postMessage(results);

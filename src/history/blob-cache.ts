@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CachedResult, CacheHit, FactsCache } from '../discover/cache.js';
+import type { CachedResult, CacheHit, FactsCache, FileOutcome } from '../discover/cache.js';
 import type { FileFacts } from '../types.js';
 
 /**
@@ -28,6 +28,8 @@ export function gitBlobId(text: string): string {
 
 export function createContentCache(): ContentCache {
   const entries = new Map<string, FileFacts | null>();
+  /** Contents skipped or failed (an internal error): reported again for every snapshot that holds them. */
+  const outcomes = new Map<string, FileOutcome>();
   let parsed = 0;
   let prefiltered = 0;
   /** The last result and the content it rests on: reused by the next snapshot if none of that changed. */
@@ -48,6 +50,8 @@ export function createContentCache(): ContentCache {
     const withFacts = (): string[] => inputFiles.filter((file) => Boolean(entries.get(ids.get(file) ?? '')));
     const lookup = (file: string, readText: () => string | undefined): CacheHit | undefined => {
       const key = keyOf(file, readText);
+      const outcome = key === undefined ? undefined : outcomes.get(key);
+      if (outcome) return { hasFacts: false, outcome };
       const entry = key === undefined ? undefined : entries.get(key);
       if (entry === undefined) return undefined;
       return entry ? WITH_FACTS : WITHOUT_FACTS;
@@ -71,6 +75,10 @@ export function createContentCache(): ContentCache {
         if (facts && !before) parsed++;
         else if (!facts && before === undefined) prefiltered++;
         entries.set(key, facts);
+      },
+      storeOutcome(file, text, outcome) {
+        const key = keyOf(file, () => text);
+        if (key !== undefined) outcomes.set(key, outcome);
       },
       discovery: () => undefined,
       recordDiscovery: () => undefined,

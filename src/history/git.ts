@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { decodeSource, formatBytes } from '../discover/read.js';
+import { decodeSource, tooLarge } from '../discover/read.js';
 import type { SourceReader } from '../discover/source.js';
 
 /**
@@ -122,13 +122,13 @@ export function treeReader(top: string, tree: Tree, fetched: Map<string, Buffer>
     exists: (file) => tree.has(file),
     read(file, maxFileSize) {
       const blob = tree.get(file);
-      if (!blob) return { ok: false, message: 'not in this commit' };
+      if (!blob) return { ok: false, message: 'not in this commit', skipped: 'unreadable' };
       let bytes = fetched.get(blob);
       if (!bytes) {
         bytes = readBlobs(top, [blob]).get(blob);
-        if (!bytes) return { ok: false, message: `cannot read blob ${blob} from git` };
+        if (!bytes) return { ok: false, message: `cannot read blob ${blob} from git`, skipped: 'unreadable' };
       }
-      if (bytes.length > maxFileSize) return { ok: false, message: `skipped: ${formatBytes(bytes.length)} is over the ${formatBytes(maxFileSize)} limit for one file` };
+      if (bytes.length > maxFileSize) return tooLarge(bytes.length, maxFileSize);
       return decodeSource(bytes);
     },
   };

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { toPosix } from '../discover/files.js';
-import type { FileError, Finding, Severity } from '../types.js';
+import { SKIP_REASONS, type FileError, type Finding, type Severity, type SkipReason } from '../types.js';
 
 /** A rule as reports describe it (SARIF `tool.driver.rules`). */
 export interface RuleDescriptor {
@@ -30,6 +30,10 @@ export interface Report {
     infos: number;
     suppressed: number;
     baselined: number;
+    /** Scanned files not analysed, by reason: a run with any is never "no problems". */
+    skipped: Record<SkipReason, number>;
+    /** Files whose analysis failed (a bug in the tool): the run exits 2. */
+    internalErrors: number;
     durationMs: number;
   };
   /** Source text of a file (as the findings name it), read on demand: code frames and baselines need it, other formats never ask. */
@@ -49,6 +53,12 @@ export function relativeReport(report: Report, cwd: string): Report {
     errors: report.errors.map((error) => ({ ...error, file: rel(error.file) })),
     source: (file) => report.source(path.resolve(cwd, file)),
   };
+}
+
+export function countSkipped(skipped: { reason: SkipReason }[]): Record<SkipReason, number> {
+  const counts = Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReason, number>;
+  for (const { reason } of skipped) counts[reason]++;
+  return counts;
 }
 
 export function countBySeverity(findings: Finding[]): { errors: number; warnings: number; infos: number } {

@@ -83,7 +83,28 @@ function roleOfCreationOnly(a: Analysis, expr: ts.Expression): Role | undefined 
   return ts.isNewExpression(node) || ts.isCallExpression(node) ? roleOfCreation(a, node) : undefined;
 }
 
+/**
+ * Bindings resolved by the current outermost `roleOf` (roles can be assigned between two queries,
+ * so answers are not kept longer): `a = b; b = a` ends, and each binding is resolved once per query.
+ */
+let roleQuery: Map<Binding, Role | undefined> | undefined;
+
 function roleOfBinding(a: Analysis, binding: Binding): Role | undefined {
+  const outermost = roleQuery === undefined;
+  const known = (roleQuery ??= new Map());
+  if (known.has(binding)) return known.get(binding);
+  // Until resolved, a cycle back to this binding adds nothing.
+  known.set(binding, undefined);
+  try {
+    const role = resolveRoleOfBinding(a, binding);
+    known.set(binding, role);
+    return role;
+  } finally {
+    if (outermost) roleQuery = undefined;
+  }
+}
+
+function resolveRoleOfBinding(a: Analysis, binding: Binding): Role | undefined {
   if (binding.role) return binding.role;
   if (binding.typeNode) {
     const typed = roleOfType(a, binding.typeNode);
