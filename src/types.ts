@@ -135,6 +135,8 @@ export interface ClassFact {
   fakes?: { kind: FakeKind; typeName: string };
   /** An imported or local base class whose fakeness is decided by `link`. */
   base?: Target;
+  /** The constructor's function id: `new X()` runs it. */
+  ctor?: number;
   loc: Loc;
 }
 

@@ -60,12 +60,30 @@ export function functionValues(a: Analysis, expr: ts.Expression, seen = new Set<
     if (!callee) return [];
     if (callee.t === 'fn') {
       const fnNode = a.scopes.fnNodes[callee.fn];
-      return fnNode && isFunctionLike(fnNode) ? returnedExpressions(fnNode).flatMap((returned) => functionValues(a, returned, seen, depth + 1)) : [];
+      return fnNode && isFunctionLike(fnNode) ? returnedFunctions(a, fnNode) : [];
     }
     return callee.t === 'import' ? [{ target: { t: 'result', of: callee } }] : [];
   }
   return [];
 }
+
+const returnedMemo = new WeakMap<ts.Node, FnValue[]>();
+
+/**
+ * The function values a local function returns, computed once per function (a file of mutually
+ * returning helpers would otherwise be walked again from every call). A function still being
+ * computed returns nothing to the cycle that reached it.
+ */
+function returnedFunctions(a: Analysis, fn: ts.FunctionLikeDeclaration): FnValue[] {
+  const memo = returnedMemo.get(fn);
+  if (memo) return memo;
+  returnedMemo.set(fn, []);
+  const result = returnedExpressions(fn).flatMap((returned) => functionValues(a, returned));
+  returnedMemo.set(fn, result);
+  return result;
+}
+
+const returnedExpressionsMemo = new WeakMap<ts.Node, ts.Expression[]>();
 
 /** Object literals an expression may evaluate to: a literal, a variable holding one, what a local call returns. */
 export function objectValues(a: Analysis, expr: ts.Expression, seen = new Set<ts.Node>(), depth = 0): ts.ObjectLiteralExpression[] {
@@ -93,6 +111,8 @@ export function returnedExpressions(fn: ts.FunctionLikeDeclaration): ts.Expressi
   const body = fn.body;
   if (!body) return [];
   if (!ts.isBlock(body)) return [body];
+  const memo = returnedExpressionsMemo.get(fn);
+  if (memo) return memo;
   const returned: ts.Expression[] = [];
   const pending: ts.Node[] = [body];
   while (pending.length > 0) {
@@ -103,6 +123,7 @@ export function returnedExpressions(fn: ts.FunctionLikeDeclaration): ts.Expressi
       pending.push(child);
     });
   }
+  returnedExpressionsMemo.set(fn, returned);
   return returned;
 }
 

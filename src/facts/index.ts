@@ -165,17 +165,24 @@ function collectReturn(a: Analysis, expr: ts.Expression, fn: FunctionFact): void
       fn.uses.push({ value, loc: at ? at.loc : locOf(a, expr), snippet: at ? at.snippet : snippetOf(a, expr), position: 'request', sink: `${producer.sink}()` });
     }
   }
-  fn.returns.push(...(producer?.t === 'builder' ? values.map((value) => asBuiltRequest(value, producer.name)) : values));
+  fn.returns.push(...values.map((value) => asReturnedRequest(value, producer?.t === 'builder' ? producer.name : undefined)));
   const inner = stripCasts(expr);
   if (!isFunctionLike(inner) && !ts.isIdentifier(inner) && !ts.isCallExpression(inner) && !ts.isConditionalExpression(inner)) return;
   const returned = functionValues(a, inner).map(({ target }) => target);
   if (returned.length > 0) (fn.returnsFns ??= []).push(...returned);
 }
 
-/** A literal returned by a request-building helper is a request wherever it goes. */
-function asBuiltRequest(value: ValueRef, name: string): ValueRef {
-  if (value.t !== 'fake' || !value.origin.positional || (value.origin.shape !== 'literal' && value.origin.shape !== 'spread-literal')) return value;
-  return { t: 'fake', origin: { ...value.origin, kind: 'request', positional: false, describe: `${value.origin.describe} returned by \`${name}()\`, which builds a request` } };
+/**
+ * What a function returns is made to be used elsewhere: a copy of the handshake request that a
+ * function returns is a request stand-in wherever it goes, and so is any literal that a
+ * request-building helper (`toRequest()`) returns.
+ */
+function asReturnedRequest(value: ValueRef, builder: string | undefined): ValueRef {
+  if (value.t !== 'fake' || !value.origin.positional) return value;
+  const { shape } = value.origin;
+  if (shape === 'spread-literal') return { t: 'fake', origin: { ...value.origin, kind: 'request', positional: false } };
+  if (!builder || shape !== 'literal') return value;
+  return { t: 'fake', origin: { ...value.origin, kind: 'request', positional: false, describe: `${value.origin.describe} returned by \`${builder}()\`, which builds a request` } };
 }
 
 function collectCall(a: Analysis, call: ts.CallExpression, fn: FunctionFact): void {
@@ -211,8 +218,8 @@ function collectNew(a: Analysis, node: ts.NewExpression, fn: FunctionFact): void
   const target = resolveTarget(a, node.expression);
   if (!target) return;
   recordValue(a, fn, node, { t: 'new', target });
-  // `new Socket(ws, req)` with an ES5 constructor function runs that function.
-  if (target.t !== 'class') fn.calls.push({ target, loc: locOf(a, node) });
+  // `new Connection(socket)` runs the class's constructor, or the ES5 constructor function.
+  fn.calls.push({ target, loc: locOf(a, node) });
 }
 
 /**
@@ -249,6 +256,9 @@ function classFact(a: Analysis, node: ts.ClassLikeDeclaration): ClassFact | unde
   if (!node.name) return undefined;
   const http = classHttpKind(a, node);
   const fact: ClassFact = { name: node.name.text, loc: locOf(a, node.name) };
+  const ctor = node.members.find(ts.isConstructorDeclaration);
+  const ctorId = ctor ? a.scopes.fnIds.get(ctor) : undefined;
+  if (ctorId !== undefined) fact.ctor = ctorId;
   if (http) fact.fakes = { kind: http.kind, typeName: http.name };
   const extendsClause = node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword);
   const base = extendsClause?.types[0]?.expression;
@@ -337,7 +347,9 @@ function esmExports(a: Analysis): ExportFact[] {
 }
 
 function exportedExpression(a: Analysis, name: string, expr: ts.Expression): ExportFact {
-  const inner = unwrap(expr);
+  let inner = unwrap(expr);
+  // `module.exports = internals.Socket = function () {}`: the value of a chained assignment.
+  while (ts.isBinaryExpression(inner) && inner.operatorToken.kind === ts.SyntaxKind.EqualsToken) inner = unwrap(inner.right);
   if (isFunctionLike(inner)) {
     const fn = a.scopes.fnIds.get(inner);
     return fn === undefined ? { name } : { name, fn };
@@ -453,7 +465,12 @@ function functionName(a: Analysis, node: ts.Node): string {
     const event = first && ts.isStringLiteralLike(first) ? `('${first.text}')` : '()';
     return `${callee}${event} callback`;
   }
-  if (ts.isBinaryExpression(parent)) return `${calleeName(parent.left) ?? 'assigned'} handler`;
+  if (ts.isBinaryExpression(parent)) {
+    const assigned = calleeName(parent.left);
+    // `Owner.prototype.method = function` is a method: `Owner.method`.
+    if (assigned?.includes('.prototype.')) return assigned.replace('.prototype.', '.');
+    return `${assigned ?? 'assigned'} handler`;
+  }
   return '<anonymous>';
 }
 

@@ -10,7 +10,18 @@ export interface PositionArg {
 }
 
 const REQUEST_PROPS = new Set(['req', 'request']);
-const RESPONSE_PROPS = new Set(['res', 'response']);
+const RESPONSE_PROPS = new Set(['res', 'response', 'reply']);
+const CONTEXT_KEYS = new Set(['context', 'contextValue', 'ctx']);
+
+function contextProperties(object: ts.ObjectLiteralExpression): ts.ObjectLiteralExpression[] {
+  const found: ts.ObjectLiteralExpression[] = [];
+  for (const prop of object.properties) {
+    if (!ts.isPropertyAssignment(prop) || !(ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) || !CONTEXT_KEYS.has(prop.name.text)) continue;
+    const value = stripCasts(prop.initializer);
+    if (ts.isObjectLiteralExpression(value)) found.push(value);
+  }
+  return found;
+}
 /** Callees whose `{ req }`-style argument is a request position. */
 const CONTEXT_BUILDER = /(context|session|token|auth|user|supervisor|scope|guard|middleware|container|inject|principal|identity|tenant|permission)/i;
 /** Callees whose objects carry data named `request`, not an HTTP request. */
@@ -50,10 +61,12 @@ export function positionsOf(a: Analysis, call: ts.CallExpression): PositionArg[]
     found.push({ arg: first, position: 'request', sink }, { arg: second, position: 'response', sink });
   }
   if (NOT_A_CONSUMER.has(short)) return found;
-  if (!CONTEXT_BUILDER.test(short) && !a.options.requestConsumers.includes(canonical)) return found;
-  for (const arg of call.arguments) {
-    const object = stripCasts(arg);
-    if (!ts.isObjectLiteralExpression(object)) continue;
+  const builder = CONTEXT_BUILDER.test(short) || a.options.requestConsumers.includes(canonical);
+  const objects = call.arguments.map(stripCasts).filter(ts.isObjectLiteralExpression);
+  // Besides a context builder's own argument, a context handed over as a property
+  // (`execute({ contextValue: { reply: {...} } })`) carries the request and reply HTTP code reads.
+  const contexts = objects.flatMap((object) => contextProperties(object));
+  for (const object of [...(builder ? objects : []), ...contexts]) {
     for (const prop of object.properties) {
       const name = prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : undefined;
       if (!name) continue;
@@ -64,6 +77,14 @@ export function positionsOf(a: Analysis, call: ts.CallExpression): PositionArg[]
     }
   }
   return found;
+}
+
+const PAIR_REQUEST = /^(req|request|httpRequest|routeRequest)$/;
+const PAIR_RESPONSE = /^(res|response|httpResponse|routeResponse|reply)$/;
+
+function isNamed(arg: ts.Expression, pattern: RegExp): boolean {
+  const inner = stripCasts(arg);
+  return ts.isIdentifier(inner) && pattern.test(inner.text);
 }
 
 const INJECTING_RECEIVER = /(^|\.)(server|app|fastify|hapi|instance|_server|httpServer)$/i;
@@ -85,6 +106,8 @@ function httpEntryPositions(call: ts.CallExpression, short: string): Omit<Positi
   }
   if (short === 'inject' && args.length <= 2 && first && receiver && INJECTING_RECEIVER.test(receiver)) return [{ arg: first, position: 'request' }];
   if (short === 'handle' && args.length === 2 && first && second && receiver) return [{ arg: first, position: 'request' }, { arg: second, position: 'response' }];
+  // `callback(request, response)`: values named as an HTTP pair and handed on together.
+  if (first && second && isNamed(first, PAIR_REQUEST) && isNamed(second, PAIR_RESPONSE)) return [{ arg: first, position: 'request' }, { arg: second, position: 'response' }];
   return [];
 }
 

@@ -157,6 +157,15 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
     return imported ? resolveExport(imported, target.imported) : undefined;
   };
 
+  /** `new X()` of a class runs its constructor; anything else stays as it is. */
+  const constructorOf = (target: Exported | undefined): Exported | undefined => {
+    if (target?.t !== 'class') return target;
+    const facts = factsOf(target.file);
+    const cls = facts?.classes.find((candidate) => candidate.name === target.name);
+    const ctor = cls?.ctor === undefined ? undefined : facts?.functions[cls.ctor];
+    return ctor ? { t: 'fn', file: target.file, fn: ctor } : undefined;
+  };
+
   /** Functions a target designates; for `result`, the functions that calling it returns (value flow across files). */
   const resolveFns = (file: string, target: Target, seen = new Set<string>()): FnRef[] => {
     if (target.t !== 'result') {
@@ -196,7 +205,7 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
     if (!facts) continue;
     for (const child of childrenOf(facts, children).get(fn.id) ?? []) enter(file, child, reason);
     for (const call of fn.calls) {
-      const callee = resolveTarget(file, call.target);
+      const callee = constructorOf(resolveTarget(file, call.target));
       if (callee?.t !== 'fn') continue;
       enter(callee.file, callee.fn, {
         registration: reason.registration,
@@ -231,7 +240,9 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
       const origin: FakeOrigin = {
         kind: cls.fakes.kind,
         shape: 'subclass',
-        describe: `an instance of \`${name}\`, a subclass of \`${cls.fakes.typeName}\``,
+        describe: cls.fakes.typeName.startsWith('the ')
+          ? `an instance of \`${name}\`, which imitates ${cls.fakes.typeName}`
+          : `an instance of \`${name}\`, a subclass of \`${cls.fakes.typeName}\``,
         positional: false,
         loc: cls.loc,
         snippet: `class ${name}`,
@@ -338,7 +349,7 @@ function withBoundaryReports(hits: FakeHit[]): FakeHit[] {
     extra.push({ ...hit, file, loc, echo: { at, of: hit } });
   };
   for (const hit of hits) {
-    if (hit.via.length > 0) add(hit, 'origin', hit.originFile, hit.origin.loc);
+    if (hit.via.length > 0 || hit.originFile !== hit.file) add(hit, 'origin', hit.originFile, hit.origin.loc);
     const entry = entryFromOtherFile(hit);
     if (entry) add(hit, 'caller', entry.file, entry.loc);
   }

@@ -251,7 +251,9 @@ function exportTargets(manifest: WorkspacePackage['manifest'], subpath: string):
     }
   }
   if (subpath === '.') for (const field of [manifest.source, manifest.module, manifest.main, manifest.types]) if (field) targets.push(field);
-  return targets;
+  // A declaration file has no code to follow: code conditions (`import`, `default`) come first.
+  const isDeclaration = (target: string): boolean => /\.d\.[cm]?ts$/.test(target);
+  return [...targets.filter((target) => !isDeclaration(target)), ...targets.filter(isDeclaration)];
 }
 
 /** `dist/index.js` of a workspace package whose build output is absent: try the same path under `src/`. */

@@ -25,6 +25,13 @@ const WEBSOCKET_HINTS = [
   'webSocketError',
   'WebSocketPair',
   '\\.ws\\s*\\(',
+  // Option hooks and guards that run per WebSocket connection (src/facts/frameworks/option-hooks.ts, nestjs.ts).
+  'verifyClient',
+  'allowRequest',
+  'onConnect',
+  'subscription',
+  'switchToWs',
+  'handshake',
   'USE_WEBSOCKET_SUPERVISOR_V3',
   'isWebSocketSupervisorV3Enabled',
   // A file with a suppression comment is parsed, so that one left behind is reported as unused.

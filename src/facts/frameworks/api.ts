@@ -150,9 +150,19 @@ function roleOfType(a: Analysis, type: ts.TypeNode): Role | undefined {
   return undefined;
 }
 
+/** `const WebSocketServer = ws.Server; new WebSocketServer()`: a constructor read through a constant alias. */
+function aliased(a: Analysis, callee: ts.Expression): ts.Expression {
+  const inner = unwrap(callee);
+  if (!ts.isIdentifier(inner)) return callee;
+  const binding = bindingOf(a, inner);
+  const init = binding?.kind === 'var' && binding.inits.length === 1 ? binding.inits[0] : undefined;
+  return init && ts.isPropertyAccessExpression(unwrap(init)) ? unwrap(init) : callee;
+}
+
 function roleOfCreation(a: Analysis, node: ts.NewExpression | ts.CallExpression): Role | undefined {
-  const target = resolveTarget(a, node.expression);
-  const text = node.expression.getText(a.sf);
+  const callee = aliased(a, node.expression);
+  const target = resolveTarget(a, callee);
+  const text = callee.getText(a.sf);
   if (target?.t === 'import') {
     const { source, imported } = target;
     if (source === 'ws' || source === 'isomorphic-ws') {
