@@ -2,6 +2,8 @@
 // rules on the same generated corpus, in one run, and prints ratios (never asserted in npm test).
 // npm run bench -- --corpus DIR [--corpus DIR2]: measures those directories instead (bench/corpora.md
 // lists the real one); ESLint only with BENCH_ESLINT=1 there, since it takes many minutes on real code.
+// npm run bench -- --corpus DIR --no-prefilter [--include-tests]: one row only, every file parsed: files
+// scanned, parsed, skipped by reason and internal errors (issue 12: there must be none).
 // BENCH_SIZES=1000,10000,50000  BENCH_RUNS=3 (median)  BENCH_PEER_RUNS_LARGE=1 (peers above 20k files)  BENCH_DIR=<tmp>
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -87,20 +89,28 @@ const eslintConfig = path.join(ROOT, 'bench', 'eslint.config.mjs');
 const sgConfig = path.join(ROOT, 'bench', 'ast-grep', 'sgconfig.yml');
 const out = path.join(WORK, 'out.json');
 
-function corporaFromArgs(argv: string[]): string[] {
+function corporaFromArgs(argv: string[]): { dirs: string[]; flags: string[] } {
   const dirs: string[] = [];
+  const flags: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index] as string;
     if (arg === '--corpus' && argv[index + 1]) dirs.push(path.resolve(argv[++index] as string));
     else if (arg.startsWith('--corpus=')) dirs.push(path.resolve(arg.slice('--corpus='.length)));
-    else throw new Error(`unknown argument ${arg}: npm run bench [-- --corpus DIR ...]`);
+    else if (arg === '--no-prefilter' || arg === '--include-tests') flags.push(arg);
+    else throw new Error(`unknown argument ${arg}: npm run bench [-- --corpus DIR ... [--no-prefilter [--include-tests]]]`);
   }
-  return dirs;
+  return { dirs, flags };
 }
 
 function main(): void {
   mkdirSync(WORK, { recursive: true });
-  const corpora = corporaFromArgs(process.argv.slice(2));
+  const { dirs: corpora, flags } = corporaFromArgs(process.argv.slice(2));
+  if (flags.includes('--no-prefilter')) {
+    if (corpora.length === 0) throw new Error('--no-prefilter measures a real corpus: give --corpus DIR');
+    const results = corpora.map((dir) => benchEveryFile(dir, flags.includes('--include-tests')));
+    writeFileSync(path.join(WORK, 'results-no-prefilter.json'), JSON.stringify(results, null, 2));
+    return;
+  }
   if (corpora.length > 0) {
     const results = corpora.map((dir) => benchCorpus(dir));
     writeFileSync(path.join(WORK, 'results-corpora.json'), JSON.stringify(results, null, 2));
@@ -204,6 +214,24 @@ function slowestOf(stderr: string | undefined): { file: string; ms: number }[] {
 }
 
 const findingKey = (finding: JsonReport['findings'][number]): string => `${finding.ruleId} ${finding.file}:${finding.line}:${finding.column} ${finding.fingerprint}`;
+
+/**
+ * One `--no-prefilter` run over a real corpus: every discovered file is parsed, so any input that
+ * breaks the analysis shows up as an internal error (issue 12 requires none).
+ */
+function benchEveryFile(corpus: string, includeTests: boolean): Record<string, unknown> {
+  if (!existsSync(corpus)) throw new Error(`no such corpus directory: ${corpus} (bench/corpora.md says how to fetch it)`);
+  const output = path.join(WORK, `out-${path.basename(corpus)}-every-file.json`);
+  const sample = measure(node, [cli, corpus, '--no-prefilter', ...(includeTests ? ['--include-tests'] : []), '--format', 'json', '--output-file', output], ROOT);
+  const { summary } = JSON.parse(readFileSync(output, 'utf8')) as { summary: { filesScanned: number; filesParsed: number; skipped: Record<string, number>; internalErrors: number } };
+  const skipped = Object.entries(summary.skipped).filter(([, count]) => count > 0).map(([reason, count]) => `${count} ${reason}`);
+  console.log(`
+corpus ${corpus} (--no-prefilter${includeTests ? ' --include-tests' : ''}): ${countFiles(corpus)} source files`);
+  console.log(`  ${summary.filesScanned} scanned, ${summary.filesParsed} parsed, skipped: ${skipped.join(', ') || 'none'}`);
+  console.log(`  internal errors: ${summary.internalErrors} (exit status ${sample.status})`);
+  console.log(`  ${(sample.wallMs / 1000).toFixed(1)} s, peak RSS ${sample.rssMiB?.toFixed(0) ?? '?'} MiB`);
+  return { corpus, includeTests, wallMs: sample.wallMs, rssMiB: sample.rssMiB, status: sample.status, ...summary };
+}
 
 /**
  * Measures one directory as it is (a real corpus: bench/corpora.md): cold, warm, warm with one file

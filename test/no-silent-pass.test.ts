@@ -88,6 +88,12 @@ deep(
     const json = JSON.parse(runCli(['--format', 'json', ...args], { cwd: dir, env }).stdout);
     assert.is(json.summary.internalErrors, 1);
     assert.equal(json.errors.map((error: { file: string }) => error.file), ['deep.ts']);
+    const github = runCli(['--format', 'github', ...args], { cwd: dir, env });
+    assert.match(github.stdout, /^::error file=deep\.ts,title=ws-mock-audit::internal error while analysing/m);
+    const sarif = JSON.parse(runCli(['--format', 'sarif', ...args], { cwd: dir, env }).stdout);
+    const [invocation] = sarif.runs[0].invocations;
+    assert.is(invocation.executionSuccessful, false);
+    assert.is(invocation.toolExecutionNotifications[0].level, 'error');
   }),
 );
 

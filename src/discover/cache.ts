@@ -201,6 +201,16 @@ export function openCache(location: string, key: string, root: string): FactsCac
     const note = notes.get(files[i] as string) ?? '';
     return { hasFacts: false, outcome: reason === 'failure' ? { failure: note } : { skipped: reason, message: note } };
   };
+  /** A file's slot with its stat and content hash as of now (without text, nothing to hash: a changed mtime is then a change). */
+  const record = (target: string, text: string | undefined): { name: string; i: number } => {
+    const name = keyOf(target);
+    const i = slot(name);
+    const now = statSync(target, { throwIfNoEntry: false });
+    stats[2 * i] = now?.size ?? -1;
+    stats[2 * i + 1] = now?.mtimeMs ?? -1;
+    newHashes.set(i, text === undefined ? NO_HASH : hashText(text));
+    return { name, i };
+  };
   const lookup: FactsCache['lookup'] = (target, readText) => lookupAt(positions().get(keyOf(target)), target, readText);
 
   return {
@@ -214,12 +224,7 @@ export function openCache(location: string, key: string, root: string): FactsCac
       return loadFacts()[keyOf(target)];
     },
     store(target, text, fileFacts) {
-      const name = keyOf(target);
-      const i = slot(name);
-      const now = statSync(target, { throwIfNoEntry: false });
-      stats[2 * i] = now?.size ?? -1;
-      stats[2 * i + 1] = now?.mtimeMs ?? -1;
-      newHashes.set(i, hashText(text));
+      const { name, i } = record(target, text);
       hasFacts[i] = fileFacts !== null;
       flags[i] = fileFacts !== null ? '1' : '0';
       notes.delete(name);
@@ -231,13 +236,7 @@ export function openCache(location: string, key: string, root: string): FactsCac
       factsDirty = true;
     },
     storeOutcome(target, text, outcome) {
-      const name = keyOf(target);
-      const i = slot(name);
-      const now = statSync(target, { throwIfNoEntry: false });
-      stats[2 * i] = now?.size ?? -1;
-      stats[2 * i + 1] = now?.mtimeMs ?? -1;
-      // Without text there is nothing to hash: a changed mtime is then a change.
-      newHashes.set(i, text === undefined ? NO_HASH : hashText(text));
+      const { name, i } = record(target, text);
       hasFacts[i] = false;
       flags[i] = 'skipped' in outcome ? OUTCOME_FLAGS[outcome.skipped] : OUTCOME_FLAGS.failure;
       notes.set(name, 'skipped' in outcome ? outcome.message : outcome.failure);

@@ -29,7 +29,9 @@ const WEBSOCKET_HINTS = [
   'verifyClient',
   'allowRequest',
   'onConnect',
-  'subscription',
+  // Not the bare word: billing code is full of "subscription".
+  'subscriptions?[\'"]?\s*:',
+  'SubscriptionServer',
   'switchToWs',
   'handshake',
   'USE_WEBSOCKET_SUPERVISOR_V3',

@@ -25,6 +25,7 @@ export function formatGithub(report: Report): string {
     ].join(',');
     return `::${COMMAND[finding.severity]} ${properties}::${escapeData(finding.message)}`;
   });
-  for (const error of report.errors) lines.push(`::warning file=${escapeProperty(error.file)},title=${escapeProperty('ws-mock-audit')}::${escapeData(error.message)}`);
+  // An internal error fails the run (exit 2): shown as an error, not a warning.
+  for (const error of report.errors) lines.push(`::${error.kind === 'internal' ? 'error' : 'warning'} file=${escapeProperty(error.file)},title=${escapeProperty('ws-mock-audit')}::${escapeData(error.message)}`);
   return lines.length ? `${lines.join('\n')}\n` : '';
 }

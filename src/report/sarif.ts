@@ -87,9 +87,10 @@ export function formatSarif(report: Report): string {
         }),
         invocations: [
           {
-            executionSuccessful: true,
+            // A file the tool failed to analyse makes the run unsuccessful (exit 2).
+            executionSuccessful: !report.errors.some((error) => error.kind === 'internal'),
             toolExecutionNotifications: report.errors.map((error) => ({
-              level: 'warning',
+              level: error.kind === 'internal' ? 'error' : 'warning',
               message: { text: error.message },
               locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(error.file), uriBaseId: SRCROOT } } }],
             })),
