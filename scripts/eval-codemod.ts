@@ -72,8 +72,8 @@ async function evaluateRepo(repo: string, dir: string, pristine: string, positiv
   const relative = (finding: Finding): string => path.relative(dir, finding.file).split(path.sep).join('/');
   const before = await scan({ paths: ['.'], cwd: dir, jobs: 1 });
   const fixable = before.findings.filter((finding) => finding.fixable && finding.ruleId !== 'legacy-flag-branch');
-  if (fixable.length === 0) {
-    for (const label of positives) report.sites.push({ label, fixable: false, rewritten: false, reason: 'no finding here is marked fixable' });
+  if (before.findings.length === 0) {
+    for (const label of positives) report.sites.push({ label, fixable: false, rewritten: false, reason: 'not found by the scanner' });
     return;
   }
   const result = await fix({ paths: ['.'], cwd: dir, allowDirty: true, jobs: 1 });
@@ -136,6 +136,7 @@ function changesInside(original: string, output: string, spans: { start: number;
   for (const hunk of patch.hunks) {
     let line = hunk.oldStart;
     for (const change of hunk.lines) {
+      if (change.startsWith('\\')) continue; // "\ No newline at end of file"
       if (change.startsWith('+')) {
         if (!covered.some(({ from, to }) => line >= from - 1 && line <= to)) return false;
         continue;

@@ -1,4 +1,5 @@
 import { ts } from '@ts-morph/common';
+import type { Binding } from './scope.js';
 import type {
   ClassFact,
   ExportFact,
@@ -29,6 +30,7 @@ import { FRAMEWORKS } from './frameworks/index.js';
 import type { FactsOptions } from './options.js';
 import type { TypeOracle } from './type-oracle.js';
 import { positionsOf } from './positions.js';
+import { fileHasText, nodeHasText } from './text-index.js';
 import { requestProducer } from './request-builders.js';
 import { functionValues } from './flow.js';
 import { analyseScopes, isFunctionLike, requireSource, stripCasts, unwrap } from './scope.js';
@@ -39,7 +41,7 @@ import { classify, classifyBinding, fakeShapeOf } from './values.js';
 export type { FactsOptions } from './options.js';
 export { DEFAULT_FACTS_OPTIONS } from './options.js';
 
-const FLAG = /USE_WEBSOCKET_SUPERVISOR_V3|isWebSocketSupervisorV3Enabled/;
+const FLAG_NAMES = ['USE_WEBSOCKET_SUPERVISOR_V3', 'isWebSocketSupervisorV3Enabled'];
 const MAX_REGISTRATION_PASSES = 3;
 
 export function scriptKindOf(file: string): ts.ScriptKind {
@@ -67,6 +69,7 @@ export function extractFacts(file: string, text: string, options: FactsOptions, 
     factoryCalls: [],
   }));
   const classes: ClassFact[] = [];
+  const mentionsFlag = flagMentions(a);
   const flagBranches: FlagBranchFact[] = [];
   const cjsExports: ExportFact[] = [];
   const imports = new Set<string>();
@@ -89,7 +92,7 @@ export function extractFacts(file: string, text: string, options: FactsOptions, 
       if (fact) classes.push(fact);
     }
     if (ts.isIfStatement(node) || ts.isConditionalExpression(node)) {
-      const branch = flagBranch(a, node);
+      const branch = flagBranch(a, node, mentionsFlag);
       if (branch) flagBranches.push(branch);
     }
     if (!fn && ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
@@ -269,9 +272,9 @@ function classFact(a: Analysis, node: ts.ClassLikeDeclaration): ClassFact | unde
   return fact;
 }
 
-function flagBranch(a: Analysis, node: ts.IfStatement | ts.ConditionalExpression): FlagBranchFact | undefined {
+function flagBranch(a: Analysis, node: ts.IfStatement | ts.ConditionalExpression, mentionsFlag: (expr: ts.Expression) => boolean): FlagBranchFact | undefined {
   const condition = ts.isIfStatement(node) ? node.expression : node.condition;
-  if (!mentionsFlag(a, condition) || isInsideFlagDefinition(a, node)) return undefined;
+  if (!mentionsFlag(condition) || isInsideFlagDefinition(a, node)) return undefined;
   const form = ts.isConditionalExpression(node) ? 'ternary' : node.elseStatement ? 'if/else' : 'if without else';
   return { loc: locOf(a, condition), snippet: snippetOf(a, condition), form };
 }
@@ -284,21 +287,38 @@ function isInsideFlagDefinition(a: Analysis, node: ts.Node): boolean {
   return false;
 }
 
-/** The rollout flag, directly or through a variable initialised from it. */
-function mentionsFlag(a: Analysis, expr: ts.Expression, depth = 0): boolean {
-  if (FLAG.test(expr.getText(a.sf))) return true;
-  if (depth > 2) return false;
-  let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
-    if (ts.isIdentifier(node)) {
-      const binding = bindingOf(a, node);
-      if (binding?.kind === 'var' && binding.inits.some((init) => mentionsFlag(a, init, depth + 1))) found = true;
-    }
-    ts.forEachChild(node, visit);
+/**
+ * The rollout flag, directly or through a variable initialised from it (three variables deep).
+ * Linear in the file: the flag's occurrences are found once in its text (text-index.ts), and each
+ * variable's answer is kept, so 1,000 `if`s naming a variable bound to a file-long function read that function once.
+ */
+function flagMentions(a: Analysis): (expr: ts.Expression) => boolean {
+  if (!FLAG_NAMES.some((name) => fileHasText(a.sf, name))) return () => false;
+  const inText = (node: ts.Node): boolean => FLAG_NAMES.some((name) => nodeHasText(a.sf, node, name));
+  const known = new Map<Binding, boolean[]>();
+  const throughBinding = (binding: Binding, depth: number): boolean => {
+    let byDepth = known.get(binding);
+    if (!byDepth) known.set(binding, (byDepth = []));
+    const answer = byDepth[depth] ?? binding.inits.some((init) => mentions(init, depth));
+    byDepth[depth] = answer;
+    return answer;
   };
-  visit(expr);
-  return found;
+  const mentions = (expr: ts.Expression, depth: number): boolean => {
+    if (inText(expr)) return true;
+    if (depth > 2) return false;
+    let found = false;
+    const visit = (node: ts.Node): void => {
+      if (found) return;
+      if (ts.isIdentifier(node)) {
+        const binding = bindingOf(a, node);
+        if (binding?.kind === 'var' && throughBinding(binding, depth + 1)) found = true;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(expr);
+    return found;
+  };
+  return (expr) => mentions(expr, 0);
 }
 
 function esmExports(a: Analysis): ExportFact[] {

@@ -11,6 +11,7 @@ import {
 } from '../context.js';
 import { functionValues } from '../flow.js';
 import { isFunctionLike, unwrap, type Binding, type Role } from '../scope.js';
+import { nodeHasText } from '../text-index.js';
 
 /** One recogniser per framework: it looks at nodes and registers the functions that become WebSocket scope. */
 export interface FrameworkRecognizer {
@@ -113,9 +114,8 @@ function resolveRoleOfBinding(a: Analysis, binding: Binding): Role | undefined {
   if (binding.destructured) {
     const { from, path } = binding.destructured;
     const source = unwrap(from);
-    const text = source.getText(a.sf);
-    if (/Deno\.upgradeWebSocket/.test(text) && path[0] === 'socket') return 'whatwg-server-socket';
-    if (/WebSocketPair/.test(text) || isPairValues(a, source)) return path[0] === 1 || path[0] === '1' ? 'whatwg-server-socket' : 'client';
+    if (nodeHasText(a.sf, source, 'Deno.upgradeWebSocket') && path[0] === 'socket') return 'whatwg-server-socket';
+    if (nodeHasText(a.sf, source, 'WebSocketPair') || isPairValues(a, source)) return path[0] === 1 || path[0] === '1' ? 'whatwg-server-socket' : 'client';
   }
   for (const init of binding.inits) {
     const role = roleOf(a, init);
@@ -131,7 +131,7 @@ function isPairValues(a: Analysis, node: ts.Expression): boolean {
   const inner = unwrap(arg);
   if (ts.isNewExpression(inner)) return inner.expression.getText(a.sf) === 'WebSocketPair';
   if (!ts.isIdentifier(inner)) return false;
-  return bindingOf(a, inner)?.inits.some((init) => /WebSocketPair/.test(init.getText(a.sf))) ?? false;
+  return bindingOf(a, inner)?.inits.some((init) => nodeHasText(a.sf, init, 'WebSocketPair')) ?? false;
 }
 
 function roleOfType(a: Analysis, type: ts.TypeNode): Role | undefined {
@@ -162,7 +162,7 @@ function aliased(a: Analysis, callee: ts.Expression): ts.Expression {
 function roleOfCreation(a: Analysis, node: ts.NewExpression | ts.CallExpression): Role | undefined {
   const callee = aliased(a, node.expression);
   const target = resolveTarget(a, callee);
-  const text = callee.getText(a.sf);
+  const text = calleeText(a, callee);
   if (target?.t === 'import') {
     const { source, imported } = target;
     if (source === 'ws' || source === 'isomorphic-ws') {
@@ -181,6 +181,17 @@ function roleOfCreation(a: Analysis, node: ts.NewExpression | ts.CallExpression)
     if (calleeName(inner.expression) === 'require' && inner.arguments[0]?.getText(a.sf).includes('socket.io')) return 'io-server';
   }
   return undefined;
+}
+
+/** Longer than any callee named below (`WebSocket.WebSocketServer`). */
+const MAX_NAMED_CALLEE = 32;
+
+/**
+ * The callee's text when it is short enough to be one of the names above. Reading it whole would
+ * read an immediately called function (`var Module = (function () {...})()`) once per use of the variable.
+ */
+function calleeText(a: Analysis, callee: ts.Expression): string {
+  return callee.end - callee.getStart(a.sf) > MAX_NAMED_CALLEE ? '' : callee.getText(a.sf);
 }
 
 function roleOfName(a: Analysis, name: string): Role | undefined {

@@ -2,6 +2,7 @@ import { ts } from '@ts-morph/common';
 import type { FrameworkId } from '../../types.js';
 import { bindingOf, type Analysis } from '../context.js';
 import { unwrap } from '../scope.js';
+import { nodeHasText } from '../text-index.js';
 import type { FrameworkRecognizer } from './api.js';
 import { methodCall, register, roleOf, stringArg } from './api.js';
 
@@ -11,9 +12,10 @@ const EVENT_PROPS = new Set(['onmessage', 'onopen', 'onclose', 'onerror']);
 function frameworkOf(a: Analysis, receiver: ts.Expression): FrameworkId {
   const inner = unwrap(receiver);
   const binding = ts.isIdentifier(inner) ? bindingOf(a, inner) : undefined;
-  const text = binding?.destructured?.from.getText(a.sf) ?? binding?.inits.map((init) => init.getText(a.sf)).join(' ') ?? '';
-  if (/Deno\.upgradeWebSocket/.test(text)) return 'deno';
-  if (/WebSocketPair|Object\.values/.test(text)) return 'cloudflare';
+  const sources = binding?.destructured ? [binding.destructured.from] : (binding?.inits ?? []);
+  const mention = (literal: string): boolean => sources.some((source) => nodeHasText(a.sf, source, literal));
+  if (mention('Deno.upgradeWebSocket')) return 'deno';
+  if (mention('WebSocketPair') || mention('Object.values')) return 'cloudflare';
   return 'whatwg';
 }
 
