@@ -75,10 +75,10 @@ export function describeComparison(comparison: Comparison, root: string): string
   ].join('\n');
 }
 
-/** Every fixture: one scan each. Folders under fixtures/rules/<rule>/ and fixtures/frameworks/ are multi-file fixtures. */
+/** Every fixture: one scan each. Folders under fixtures/rules/<rule>/, fixtures/frameworks/ and fixtures/idioms/ are multi-file fixtures. */
 export function listFixtures(root: string): string[] {
   const fixtures: string[] = [];
-  for (const group of ['rules', 'frameworks', 'shapes', 'near-misses', 'cross-file']) {
+  for (const group of ['rules', 'frameworks', 'shapes', 'near-misses', 'cross-file', 'idioms']) {
     const dir = path.join(root, 'fixtures', group);
     let names: string[];
     try {
