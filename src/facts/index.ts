@@ -185,7 +185,7 @@ function asReturnedRequest(value: ValueRef, builder: string | undefined): ValueR
   const { shape } = value.origin;
   if (shape === 'spread-literal') return { t: 'fake', origin: { ...value.origin, kind: 'request', positional: false } };
   if (!builder || shape !== 'literal') return value;
-  return { t: 'fake', origin: { ...value.origin, kind: 'request', positional: false, describe: `${value.origin.describe} returned by \`${builder}()\`, which builds a request` } };
+  return { t: 'fake', origin: { ...value.origin, kind: 'request', positional: false, describe: `${value.origin.describe} that \`${builder}()\` returns as a request` } };
 }
 
 function collectCall(a: Analysis, call: ts.CallExpression, fn: FunctionFact): void {

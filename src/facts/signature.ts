@@ -44,12 +44,26 @@ export function socketIoMiddlewareSignature(a: Analysis, fn: ts.FunctionLikeDecl
   if (!binding) return undefined;
   const member = binding.refs.map(handshakeMember).find(Boolean);
   if (!member) return undefined;
+  const shape = `its signature \`(${socket}, ${next})\` and its use of \`${socket}.${member}\``;
+  const registrar = useCallOf(fn);
   return {
     framework: 'socket.io',
     event: 'middleware',
     params: ['io-socket'],
-    evidence: `recognised by its signature \`(${socket}, ${next})\` and its use of \`${socket}.${member}\`; no registration was seen`,
+    evidence: registrar
+      ? `registered with \`${registrar}()\`, whose receiver is not traced; recognised by ${shape}`
+      : `recognised by ${shape}; no registration was seen`,
   };
+}
+
+/** `x.use(fn)`: the callee's text when the function is handed straight to a `use` call. */
+function useCallOf(fn: ts.Node): string | undefined {
+  let node: ts.Node = fn;
+  while (node.parent && ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  const call = node.parent;
+  if (!call || !ts.isCallExpression(call) || !call.arguments.includes(node as ts.Expression)) return undefined;
+  const callee = call.expression;
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'use' ? callee.getText() : undefined;
 }
 
 function handshakeMember(ref: ts.Identifier): string | undefined {
