@@ -161,13 +161,8 @@ function collectInFunction(a: Analysis, node: ts.Node, fn: FunctionFact): void {
 function collectReturn(a: Analysis, expr: ts.Expression, fn: FunctionFact): void {
   const values = classify(a, expr);
   const producer = requestProducer(a, a.scopes.fnNodes[fn.id] as ts.Node);
-  if (producer?.t === 'position') {
-    // What a guard's `getRequest()` returns is used as the request: a request position.
-    for (const value of values) {
-      const at = value.t === 'fake' && value.origin.positional ? value.origin : undefined;
-      fn.uses.push({ value, loc: at ? at.loc : locOf(a, expr), snippet: at ? at.snippet : snippetOf(a, expr), position: 'request', sink: `${producer.sink}()` });
-    }
-  }
+  // What a guard's `getRequest()` returns is used as the request: a request position.
+  if (producer?.t === 'position') usePositioned(a, fn, expr, values, 'request', producer.sink);
   fn.returns.push(...values.map((value) => asReturnedRequest(value, producer?.t === 'builder' ? producer.name : undefined)));
   const inner = stripCasts(expr);
   if (!isFunctionLike(inner) && !ts.isIdentifier(inner) && !ts.isCallExpression(inner) && !ts.isConditionalExpression(inner)) return;
@@ -188,6 +183,14 @@ function asReturnedRequest(value: ValueRef, builder: string | undefined): ValueR
   return { t: 'fake', origin: { ...value.origin, kind: 'request', positional: false, describe: `${value.origin.describe} that \`${builder}()\` returns as a request` } };
 }
 
+/** Values that land in a request/response position; a positional fake is located where it is made. */
+function usePositioned(a: Analysis, fn: FunctionFact, expr: ts.Expression, values: ValueRef[], position: Position, sink: string): void {
+  for (const value of values) {
+    const at = value.t === 'fake' && value.origin.positional ? value.origin : undefined;
+    fn.uses.push({ value, loc: at ? at.loc : locOf(a, expr), snippet: at ? at.snippet : snippetOf(a, expr), position, sink: `${sink}()` });
+  }
+}
+
 function collectCall(a: Analysis, call: ts.CallExpression, fn: FunctionFact): void {
   const target = resolveTarget(a, call.expression);
   if (target) fn.calls.push({ target, loc: locOf(a, call) });
@@ -203,13 +206,7 @@ function collectCall(a: Analysis, call: ts.CallExpression, fn: FunctionFact): vo
   if (origin && !origin.positional) recordValue(a, fn, call, { t: 'fake', origin });
   else if (target && !origin) recordValue(a, fn, call, { t: 'call', target });
 
-  for (const { arg, position, sink } of positionsOf(a, call)) {
-    for (const value of classify(a, arg)) {
-      const at = value.t === 'fake' && value.origin.positional ? value.origin : undefined;
-      const loc = at ? at.loc : locOf(a, arg);
-      fn.uses.push({ value, loc, snippet: at ? at.snippet : snippetOf(a, arg), position, sink: `${sink}()` });
-    }
-  }
+  for (const { arg, position, sink } of positionsOf(a, call)) usePositioned(a, fn, arg, classify(a, arg), position, sink);
 }
 
 function collectNew(a: Analysis, node: ts.NewExpression, fn: FunctionFact): void {
