@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { scan, type ScanResult } from '../src/scan.js';
+import { dateBack } from './helpers/mtime.js';
 
 // The cache trusts a stat only when it is older than the run (by a 2 s margin for coarse file
 // system clocks): these tests date files and directories back, as they are in a real checkout.
@@ -47,18 +48,7 @@ function project(): Project {
   write('src/ws/chat.ts', handler('chatRequest'));
   write('src/supervisor.ts', 'export function get_request_scoped_supervisor(request: Request) { return request; }\n');
   write('src/util.ts', 'export const add = (a: number, b: number): number => a + b;\n');
-  const age = (secondsAgo: number): void => {
-    const when = new Date(Date.now() - secondsAgo * 1000);
-    const visit = (dir: string): void => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) visit(full);
-        utimesSync(full, when, when);
-      }
-      utimesSync(dir, when, when);
-    };
-    visit(outer);
-  };
+  const age = (secondsAgo: number): void => dateBack(outer, secondsAgo);
   return {
     outer,
     root,

@@ -3,18 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from './helpers/cli.js';
+import { FAKE_HANDLER, runCli } from './helpers/cli.js';
 
-const FAKE = `import { WebSocketServer } from 'ws';
-import { getRequestScopedSupervisor } from './supervisor';
-const wss = new WebSocketServer({ port: 1 });
-wss.on('connection', (ws) => {
-  ws.on('message', async (raw) => {
-    const fake = { headers: { 'x-user-id': String(raw) } } as unknown as Request;
-    await getRequestScopedSupervisor(fake);
-  });
-});
-`;
+const FAKE = FAKE_HANDLER;
 const CLEAN = `export const answer = 42;\n`;
 
 function project(files: Record<string, string | Buffer>): string {

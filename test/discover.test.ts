@@ -1,21 +1,13 @@
-import { mkdirSync, renameSync, rmSync, utimesSync, readdirSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { scan } from '../src/scan.js';
-import { runCli } from './helpers/cli.js';
+import { FAKE_HANDLER, runCli } from './helpers/cli.js';
 import { gitRepo } from './helpers/git.js';
+import { dateBack } from './helpers/mtime.js';
 
-const FAKE = `import { WebSocketServer } from 'ws';
-import { getRequestScopedSupervisor } from './supervisor';
-const wss = new WebSocketServer({ port: 1 });
-wss.on('connection', (ws) => {
-  ws.on('message', async (raw) => {
-    const fake = { headers: { 'x-user-id': String(raw) } } as unknown as Request;
-    await getRequestScopedSupervisor(fake);
-  });
-});
-`;
+const FAKE = FAKE_HANDLER;
 const CLEAN = 'export const answer = 42;\n';
 
 /** The files with a fake-request finding, relative to `dir`. */
@@ -119,19 +111,7 @@ walk('--cache: a .git appearing or vanishing at the scanned root changes which r
     const inner = gitRepo({ 'server.ts': FAKE, 'ok.ts': CLEAN });
     renameSync(inner.dir, app);
     const location = path.join(outer.dir, '.wma-cache');
-    // Dated back, as in a real checkout: the cache trusts only stats older than the run.
-    const age = (secondsAgo: number): void => {
-      const when = new Date(Date.now() - secondsAgo * 1000);
-      const visit = (dir: string): void => {
-        for (const entry of readdirSync(dir, { withFileTypes: true })) {
-          const full = path.join(dir, entry.name);
-          if (entry.isDirectory()) visit(full);
-          utimesSync(full, when, when);
-        }
-        utimesSync(dir, when, when);
-      };
-      visit(app);
-    };
+    const age = (secondsAgo: number): void => dateBack(app, secondsAgo);
     const run = (): ReturnType<typeof scan> => scan({ paths: [app], cwd: outer.dir, cache: true, cacheLocation: location });
     age(600);
     const own = await run();

@@ -18,3 +18,15 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** A `ws` message handler that fabricates a request for `getRequestScopedSupervisor`: one finding. */
+export const FAKE_HANDLER = `import { WebSocketServer } from 'ws';
+import { getRequestScopedSupervisor } from './supervisor';
+const wss = new WebSocketServer({ port: 1 });
+wss.on('connection', (ws) => {
+  ws.on('message', async (raw) => {
+    const fake = { headers: { 'x-user-id': String(raw) } } as unknown as Request;
+    await getRequestScopedSupervisor(fake);
+  });
+});
+`;

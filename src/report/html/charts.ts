@@ -92,12 +92,7 @@ export function barChart(bars: Bar[], options: BarChartOptions): string {
     if (bar.value > part) out.push(`<rect x="${(left + scale(part)).toFixed(1)}" y="${y}" width="${scale(bar.value - part).toFixed(1)}" height="16" fill="${PALETTE.orange}"/>`);
     out.push(`<text x="${(left + scale(bar.value) + 4).toFixed(1)}" y="${y + 12}" class="num">${bar.value}</text></g>`);
   });
-  out.push(
-    `<line x1="${left}" y1="${top}" x2="${left}" y2="${bottom}" class="axis"/><line x1="${left}" y1="${bottom}" x2="${left + plot}" y2="${bottom}" class="axis"/>`,
-    `<text x="${left + plot / 2}" y="${bottom + 34}" text-anchor="middle" class="axis-title">${esc(options.xLabel)}</text>`,
-    `<text x="12" y="${top + (bottom - top) / 2}" text-anchor="middle" class="axis-title" transform="rotate(-90 12 ${top + (bottom - top) / 2})">${esc(options.yLabel)}</text>`,
-    '</svg>',
-  );
+  out.push(axes({ left, top, width: plot, height: bottom - top, xTitleGap: 34, yTitleX: 12 }, options), '</svg>');
   return out.join('');
 }
 
@@ -165,11 +160,21 @@ export function lineChart(series: Series[], options: LineChartOptions): string {
     out.push(`<polyline points="${points}" fill="none" stroke="${s.colour}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
     s.values.forEach((v, i) => out.push(marker(s.marker, x(i), y(v), s.colour, `${options.pointLabels[i] ?? ''}: ${v} ${s.name}`, s.name)));
   }
-  out.push(
-    `<line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" class="axis"/><line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" class="axis"/>`,
-    `<text x="${left + plotW / 2}" y="${top + plotH + 40}" text-anchor="middle" class="axis-title">${esc(options.xLabel)}</text>`,
-    `<text x="14" y="${top + plotH / 2}" text-anchor="middle" class="axis-title" transform="rotate(-90 14 ${top + plotH / 2})">${esc(options.yLabel)}</text>`,
-    '</svg>',
-  );
+  out.push(axes({ left, top, width: plotW, height: plotH, xTitleGap: 40, yTitleX: 14 }, options), '</svg>');
   return out.join('');
+}
+
+/** Both axes of a plot area and their titles (the x title below, the y title turned along the left). */
+function axes(
+  box: { left: number; top: number; width: number; height: number; xTitleGap: number; yTitleX: number },
+  labels: { xLabel: string; yLabel: string },
+): string {
+  const { left, top, width, height, xTitleGap, yTitleX } = box;
+  const bottom = top + height;
+  const middle = top + height / 2;
+  return (
+    `<line x1="${left}" y1="${top}" x2="${left}" y2="${bottom}" class="axis"/><line x1="${left}" y1="${bottom}" x2="${left + width}" y2="${bottom}" class="axis"/>` +
+    `<text x="${left + width / 2}" y="${bottom + xTitleGap}" text-anchor="middle" class="axis-title">${esc(labels.xLabel)}</text>` +
+    `<text x="${yTitleX}" y="${middle}" text-anchor="middle" class="axis-title" transform="rotate(-90 ${yTitleX} ${middle})">${esc(labels.yLabel)}</text>`
+  );
 }
