@@ -147,7 +147,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const errors: FileError[] = [...discovery.errors];
   const warnings: string[] = [];
   const texts = new Map<string, string>();
-  const prefilter = prefilterOn ? createPrefilter(config.facts) : () => true;
+  const prefilter = prefilterOn ? createPrefilter(config.facts, options.typeAware) : () => true;
   const jobs = Math.max(1, options.typeAware ? 1 : (options.jobs ?? availableParallelism()));
   // `skippedNow`: read this run and dropped by the prefilter (they cannot change the result unless linked).
   const stats = { prefiltered: 0, skippedNow: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0 };

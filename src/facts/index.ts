@@ -27,6 +27,7 @@ import {
   type Analysis,
 } from './context.js';
 import { FRAMEWORKS } from './frameworks/index.js';
+import { FLAG_NAMES, SUPPRESSION_MARK } from './frameworks/vocabulary.js';
 import type { FactsOptions } from './options.js';
 import type { TypeOracle } from './type-oracle.js';
 import { positionsOf } from './positions.js';
@@ -41,7 +42,6 @@ import { classify, classifyBinding, fakeShapeOf } from './values.js';
 export type { FactsOptions } from './options.js';
 export { DEFAULT_FACTS_OPTIONS } from './options.js';
 
-const FLAG_NAMES = ['USE_WEBSOCKET_SUPERVISOR_V3', 'isWebSocketSupervisorV3Enabled'];
 const MAX_REGISTRATION_PASSES = 3;
 
 export function scriptKindOf(file: string): ts.ScriptKind {
@@ -410,7 +410,7 @@ const SUPPRESSION = /(?:\/\/|\/\*)\s*ws-mock-audit-(ignore-next-line|ignore-line
 
 /** `// ws-mock-audit-ignore-next-line fake-request -- reason`, `ignore-line`, `ignore-file`. */
 function suppressionsOf(text: string): SuppressionFact[] {
-  if (!text.includes('ws-mock-audit-ignore')) return [];
+  if (!text.includes(SUPPRESSION_MARK)) return [];
   const result: SuppressionFact[] = [];
   text.split(/\r?\n/).forEach((line, index) => {
     const match = SUPPRESSION.exec(line);

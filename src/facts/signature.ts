@@ -2,6 +2,7 @@ import { ts } from '@ts-morph/common';
 import type { FrameworkId } from '../types.js';
 import type { Analysis } from './context.js';
 import type { Role } from './scope.js';
+import { HANDSHAKE_MEMBERS, MIDDLEWARE_NEXT_PARAM, MIDDLEWARE_SOCKET_PARAM, UPGRADE_HEAD_PARAM, UPGRADE_REQUEST_PARAM, UPGRADE_SOCKET_PARAM } from './frameworks/vocabulary.js';
 
 /**
  * Signature evidence: when no registration is visible (an exported helper, a library's middleware
@@ -18,13 +19,6 @@ export interface SignatureEvidence {
   evidence: string;
 }
 
-const SOCKET_PARAM = /^(socket|client|sock|conn|connection|ioSocket|s)$/;
-const NEXT_PARAM = /^(next|done|cb|callback|fn|proceed)$/;
-const UPGRADE_REQUEST_PARAM = /^(req|request|message|msg|incomingMessage|rawRequest|upgradeReq)$/;
-const UPGRADE_SOCKET_PARAM = /^(socket|sock|duplex|netSocket|rawSocket|stream)$/;
-const UPGRADE_HEAD_PARAM = /^(head|upgradeHead|firstChunk|buffer|buf)$/;
-/** Members of a socket.io socket that hold the real handshake. */
-const HANDSHAKE_MEMBERS = new Set(['request', 'handshake']);
 
 function paramName(fn: ts.FunctionLikeDeclaration, index: number): string | undefined {
   const param = fn.parameters[index];
@@ -39,7 +33,7 @@ export function socketIoMiddlewareSignature(a: Analysis, fn: ts.FunctionLikeDecl
   if (fn.parameters.length !== 2 || !fn.body) return undefined;
   const socket = paramName(fn, 0);
   const next = paramName(fn, 1);
-  if (!socket || !next || !SOCKET_PARAM.test(socket) || !NEXT_PARAM.test(next)) return undefined;
+  if (!socket || !next || !MIDDLEWARE_SOCKET_PARAM.test(socket) || !MIDDLEWARE_NEXT_PARAM.test(next)) return undefined;
   const binding = a.scopes.scopeOfFn.get(fn)?.bindings.get(socket);
   if (!binding) return undefined;
   const member = binding.refs.map(handshakeMember).find(Boolean);

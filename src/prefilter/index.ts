@@ -1,55 +1,25 @@
 import type { FactsOptions } from '../facts/options.js';
-
-/**
- * Words every WebSocket registration we recognise contains, and the rollout flag. A file without
- * any of them cannot start a WebSocket scope; it still takes part in linking when a file that can
- * imports it (link loads it lazily), so no cross-file finding is lost.
- */
-const WEBSOCKET_HINTS = [
-  'socket',
-  'WebSocket',
-  'websocket',
-  '\\bws\\b',
-  '\\bwss\\b',
-  '\\bio\\b',
-  'upgrade',
-  'Gateway',
-  'SubscribeMessage',
-  'applyWSSHandler',
-  'useServer',
-  'defineHooks',
-  'defineWebSocket',
-  'crossws',
-  'webSocketMessage',
-  'webSocketClose',
-  'webSocketError',
-  'WebSocketPair',
-  '\\.ws\\s*\\(',
-  // Option hooks and guards that run per WebSocket connection (src/facts/frameworks/option-hooks.ts, nestjs.ts).
-  'verifyClient',
-  'allowRequest',
-  'onConnect',
-  // Not the bare word: billing code is full of "subscription".
-  'subscriptions?[\'"]?\s*:',
-  'SubscriptionServer',
-  'switchToWs',
-  'handshake',
-  'USE_WEBSOCKET_SUPERVISOR_V3',
-  'isWebSocketSupervisorV3Enabled',
-  // A file with a suppression comment is parsed, so that one left behind is reported as unused.
-  'ws-mock-audit-ignore',
-];
+import { customHint, escape, HINTS, holds, TYPE_AWARE_HINT } from './hints.js';
 
 export type Prefilter = (text: string) => boolean;
 
-export function createPrefilter(options: FactsOptions): Prefilter {
-  const custom = options.registrations.map((registration) => escape(registration.callee.split('.').pop() ?? registration.callee));
-  const pattern = new RegExp([...WEBSOCKET_HINTS, ...custom].join('|'), 'i');
-  return (text) => pattern.test(text);
+/**
+ * Whether a file can hold a WebSocket registration (or the rollout flag, or a suppression comment):
+ * one pass over all hints' literals first, so most files are rejected by a single scan of their text.
+ * A file that fails still takes part in linking when a file that passes imports it (link loads it
+ * lazily), so no cross-file finding is lost.
+ */
+export function createPrefilter(options: FactsOptions, typeAware = false): Prefilter {
+  const custom = customHint(options.registrations.map((registration) => registration.callee));
+  const hints = [...HINTS, ...(typeAware ? [TYPE_AWARE_HINT] : []), ...(custom ? [custom] : [])];
+  const gate = new RegExp(essential(hints.flatMap((hint) => hint.literals)).map(escape).join('|'));
+  return (text) => gate.test(text) && hints.some((hint) => holds(hint, text));
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The literals that are not implied by a shorter one (`WebSocketPair` contains `ocket`): fewer alternatives, a faster scan. */
+function essential(literals: string[]): string[] {
+  const unique = [...new Set(literals)];
+  return unique.filter((literal) => !unique.some((other) => other !== literal && literal.includes(other)));
 }
 
 const MINIFIED_NAME = /\.(min|bundle|chunk)\.[cm]?js$/;

@@ -12,6 +12,20 @@ import {
 import { functionValues } from '../flow.js';
 import { isFunctionLike, unwrap, type Binding, type Role } from '../scope.js';
 import { nodeHasText } from '../text-index.js';
+import {
+  CLIENT_LIBS,
+  DENO_UPGRADE,
+  IO_LIBS,
+  IO_SERVER_NAMES,
+  LISTEN_METHODS as LISTEN_METHOD_NAMES,
+  SOCKET_NAMES,
+  SOCKET_TYPES,
+  WEBSOCKET_PAIR,
+  WS_SERVER_LIBS,
+  WS_SERVER_MEMBER,
+  WS_SERVER_NAMES,
+  WS_SERVER_TYPE,
+} from './vocabulary.js';
 
 /** One recogniser per framework: it looks at nodes and registers the functions that become WebSocket scope. */
 export interface FrameworkRecognizer {
@@ -24,12 +38,7 @@ export interface FrameworkRecognizer {
   onFunction?(a: Analysis, fn: ts.FunctionLikeDeclaration): void;
 }
 
-export const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
-export const WS_SERVER_LIBS = /^(ws|isomorphic-ws|socket\.io|express-ws|@fastify\/websocket|fastify-websocket|@nestjs\/websockets|@nestjs\/platform-ws|@nestjs\/platform-socket\.io|uWebSockets\.js|uws|graphql-ws.*|@trpc\/server.*|hono.*|elysia|crossws.*|h3|nitropack.*)$/;
-const CLIENT_LIBS = /^(socket\.io-client|reconnecting-websocket|partysocket)$/;
-const WS_SERVER_NAMES = /^(wss|wsServer|webSocketServer|websocketServer|wsserver|socketServer|wsApp)$/;
-const IO_SERVER_NAMES = /^(io|ioServer|socketIo|socketIO|socketServer|nsp|namespace|chatNamespace|adminNamespace)$/;
-const SOCKET_NAMES = /^(ws|socket|client|webSocket|websocket|conn|connection|peer|sock)$/;
+export const LISTEN_METHODS: ReadonlySet<string> = new Set(LISTEN_METHOD_NAMES);
 
 /** `X.on('event', handler)`: the receiver, event name and handler, or undefined. */
 export function listenCall(call: ts.CallExpression): { receiver: ts.Expression; event: string; handler: ts.Expression } | undefined {
@@ -114,8 +123,8 @@ function resolveRoleOfBinding(a: Analysis, binding: Binding): Role | undefined {
   if (binding.destructured) {
     const { from, path } = binding.destructured;
     const source = unwrap(from);
-    if (nodeHasText(a.sf, source, 'Deno.upgradeWebSocket') && path[0] === 'socket') return 'whatwg-server-socket';
-    if (nodeHasText(a.sf, source, 'WebSocketPair') || isPairValues(a, source)) return path[0] === 1 || path[0] === '1' ? 'whatwg-server-socket' : 'client';
+    if (nodeHasText(a.sf, source, DENO_UPGRADE) && path[0] === 'socket') return 'whatwg-server-socket';
+    if (nodeHasText(a.sf, source, WEBSOCKET_PAIR) || isPairValues(a, source)) return path[0] === 1 || path[0] === '1' ? 'whatwg-server-socket' : 'client';
   }
   for (const init of binding.inits) {
     const role = roleOf(a, init);
@@ -129,9 +138,9 @@ function isPairValues(a: Analysis, node: ts.Expression): boolean {
   const arg = node.arguments[0];
   if (!arg) return false;
   const inner = unwrap(arg);
-  if (ts.isNewExpression(inner)) return inner.expression.getText(a.sf) === 'WebSocketPair';
+  if (ts.isNewExpression(inner)) return inner.expression.getText(a.sf) === WEBSOCKET_PAIR;
   if (!ts.isIdentifier(inner)) return false;
-  return bindingOf(a, inner)?.inits.some((init) => nodeHasText(a.sf, init, 'WebSocketPair')) ?? false;
+  return bindingOf(a, inner)?.inits.some((init) => nodeHasText(a.sf, init, WEBSOCKET_PAIR)) ?? false;
 }
 
 function roleOfType(a: Analysis, type: ts.TypeNode): Role | undefined {
@@ -144,8 +153,8 @@ function roleOfType(a: Analysis, type: ts.TypeNode): Role | undefined {
     if (imported === 'Socket') return 'io-socket';
     if (imported === 'Server' || imported === 'Namespace') return 'io-server';
   }
-  if (imported === 'WebSocketServer') return 'ws-server';
-  if (imported === 'ServerWebSocket' || imported === 'WSContext' || imported === 'Peer') return 'ws-socket';
+  if (imported === WS_SERVER_TYPE) return 'ws-server';
+  if (SOCKET_TYPES.includes(imported)) return 'ws-socket';
   if (imported === 'WebSocket' && (source === 'ws' || source === 'isomorphic-ws' || importsServerLib(a))) return 'ws-socket';
   return undefined;
 }
@@ -173,7 +182,7 @@ function roleOfCreation(a: Analysis, node: ts.NewExpression | ts.CallExpression)
     if (CLIENT_LIBS.test(source)) return 'client';
     if ((source === 'http' || source === 'https' || source === 'node:http' || source === 'node:https') && imported === 'createServer') return 'http-server';
   }
-  if (/^(WebSocket|ws)\.(Server|WebSocketServer)$/.test(text)) return 'ws-server';
+  if (WS_SERVER_MEMBER.test(text)) return 'ws-server';
   if (text === 'WebSocket' && ts.isNewExpression(node)) return 'client';
   if (/^https?\.createServer$/.test(text)) return 'http-server';
   if (ts.isCallExpression(node) && ts.isCallExpression(node.expression)) {
@@ -197,9 +206,9 @@ function calleeText(a: Analysis, callee: ts.Expression): string {
 function roleOfName(a: Analysis, name: string): Role | undefined {
   if (imports(a, CLIENT_LIBS) && !importsServerLib(a)) return undefined;
   if (WS_SERVER_NAMES.test(name)) return 'ws-server';
-  if (IO_SERVER_NAMES.test(name) && imports(a, /^(socket\.io|@nestjs\/(websockets|platform-socket\.io))$/)) return 'io-server';
+  if (IO_SERVER_NAMES.test(name) && imports(a, IO_LIBS)) return 'io-server';
   if (SOCKET_NAMES.test(name)) {
-    if (imports(a, /^(socket\.io|@nestjs\/(websockets|platform-socket\.io))$/)) return 'io-socket';
+    if (imports(a, IO_LIBS)) return 'io-socket';
     if (importsServerLib(a)) return 'ws-socket';
   }
   if (/server$/i.test(name) && importsServerLib(a)) return 'http-server';

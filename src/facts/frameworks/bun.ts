@@ -2,15 +2,14 @@ import { ts } from '@ts-morph/common';
 import { unwrap } from '../scope.js';
 import type { FrameworkRecognizer } from './api.js';
 import { objectHandlers, register } from './api.js';
-
-const HOOKS = new Set(['open', 'message', 'close', 'drain', 'ping', 'pong']);
+import { BUN_HOOKS as HOOKS, BUN_WEBSOCKET_KEY } from './vocabulary.js';
 
 /** Bun: `Bun.serve({ websocket: { open, message, close } })`, also as `export default { fetch, websocket }`. */
 export const bun: FrameworkRecognizer = {
   id: 'bun',
   onObject(a, object) {
     for (const prop of object.properties) {
-      if (!ts.isPropertyAssignment(prop) || prop.name.getText(a.sf) !== 'websocket') continue;
+      if (!ts.isPropertyAssignment(prop) || prop.name.getText(a.sf) !== BUN_WEBSOCKET_KEY) continue;
       const hooks = unwrap(prop.initializer);
       if (!ts.isObjectLiteralExpression(hooks)) continue;
       const handlers = objectHandlers(a, hooks).filter(({ name }) => HOOKS.has(name));

@@ -1,8 +1,7 @@
 import { ts } from '@ts-morph/common';
 import type { FrameworkRecognizer } from './api.js';
+import { HIBERNATION_HANDLERS } from './vocabulary.js';
 import { register } from './api.js';
-
-const HIBERNATION_HANDLERS = new Set(['webSocketMessage', 'webSocketClose', 'webSocketError']);
 
 /**
  * Cloudflare Durable Objects' hibernation API (`webSocketMessage`, `webSocketClose`). Sockets from

@@ -2,6 +2,7 @@ import { ts } from '@ts-morph/common';
 import { imports } from '../context.js';
 import { objectValues } from '../flow.js';
 import type { FrameworkRecognizer } from './api.js';
+import { WS_ROUTE_METHOD } from './vocabulary.js';
 import { methodCall, objectHandlers, register } from './api.js';
 
 /**
@@ -12,7 +13,7 @@ export const expressWs: FrameworkRecognizer = {
   id: 'express-ws',
   onCall(a, call) {
     const method = methodCall(call);
-    if (method?.method !== 'ws' || call.arguments.length < 2) return;
+    if (method?.method !== WS_ROUTE_METHOD || call.arguments.length < 2) return;
     const [path, second] = call.arguments;
     if (!path || !second || !(ts.isStringLiteralLike(path) || ts.isTemplateExpression(path) || ts.isIdentifier(path))) return;
     // The behaviour object may be written inline, held in a variable, or built by a local helper.

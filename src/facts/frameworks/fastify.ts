@@ -1,6 +1,7 @@
 import { ts } from '@ts-morph/common';
 import { unwrap } from '../scope.js';
 import type { FrameworkRecognizer } from './api.js';
+import { FASTIFY_WS_FLAG, FASTIFY_WS_HANDLER } from './vocabulary.js';
 import { register } from './api.js';
 
 function hasTrue(object: ts.ObjectLiteralExpression, name: string): boolean {
@@ -24,12 +25,12 @@ export const fastify: FrameworkRecognizer = {
   onCall(a, call) {
     const objects = call.arguments.map(unwrap).filter(ts.isObjectLiteralExpression);
     for (const options of objects) {
-      const wsHandler = property(options, 'wsHandler');
+      const wsHandler = property(options, FASTIFY_WS_HANDLER);
       if (wsHandler) {
         register(a, { framework: 'fastify', event: '`wsHandler`', handler: wsHandler, at: call.expression, params: ['ws-socket', 'genuine'] });
         continue;
       }
-      if (!hasTrue(options, 'websocket')) continue;
+      if (!hasTrue(options, FASTIFY_WS_FLAG)) continue;
       const handler = property(options, 'handler') ?? call.arguments[call.arguments.length - 1];
       if (handler && unwrap(handler as ts.Expression) !== options) {
         register(a, { framework: 'fastify', event: '`{ websocket: true }` route', handler, at: call.expression, params: ['ws-socket', 'genuine'] });

@@ -2,6 +2,7 @@ import { canonicalName, shortName } from '../context.js';
 import { ts } from '@ts-morph/common';
 import { unwrap } from '../scope.js';
 import type { FrameworkRecognizer } from './api.js';
+import { HONO_UPGRADE } from './vocabulary.js';
 import { register } from './api.js';
 
 /** Hono: `upgradeWebSocket((c) => ({ onOpen, onMessage, onClose }))`; the events are nested in the factory. */
@@ -10,7 +11,7 @@ export const hono: FrameworkRecognizer = {
   onCall(a, call) {
     const callee = unwrap(call.expression);
     const name = ts.isIdentifier(callee) ? canonicalName(a, callee) : shortName(callee);
-    if (name !== 'upgradeWebSocket') return;
+    if (name !== HONO_UPGRADE) return;
     const factory = call.arguments[0];
     if (factory) register(a, { framework: 'hono', event: '`upgradeWebSocket()` events', handler: factory, at: call.expression });
   },

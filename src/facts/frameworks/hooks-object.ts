@@ -9,7 +9,7 @@ export function registerHooksObject(
   a: Analysis,
   call: ts.CallExpression,
   framework: FrameworkId,
-  options: { names: Set<string>; nested?: string; only?: Set<string> },
+  options: { names: ReadonlySet<string>; nested?: string; only?: ReadonlySet<string> },
 ): void {
   const callee = unwrap(call.expression);
   const name = ts.isIdentifier(callee) ? canonicalName(a, callee) : shortName(callee);

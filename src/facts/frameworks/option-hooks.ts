@@ -4,6 +4,7 @@ import { calleeName } from '../context.js';
 import type { Role } from '../scope.js';
 import { isFunctionLike, unwrap } from '../scope.js';
 import type { FrameworkRecognizer } from './api.js';
+import { ALLOW_REQUEST, HOOK_SOCKET_PARAM, SOCKET_SIGNATURE_HOOKS, SUBSCRIPTION_CONTAINERS, SUBSCRIPTION_HOOKS, SUBSCRIPTION_SERVERS, VERIFY_CLIENT } from './vocabulary.js';
 import { objectHandlers, register } from './api.js';
 
 /**
@@ -11,45 +12,43 @@ import { objectHandlers, register } from './api.js';
  * variable, returned by a helper): each runs per WebSocket connection or message.
  */
 interface OptionHook {
-  keys: Set<string>;
+  keys: ReadonlySet<string>;
   framework: FrameworkId;
   describe: (key: string) => string;
   params?: (Role | 'genuine' | undefined)[];
   /** The object must sit under one of these keys, or be passed to one of these calls. */
-  within?: { keys: Set<string>; calls: RegExp };
+  within?: { keys: ReadonlySet<string>; calls: RegExp };
   /** Without `within`: a signature that identifies the hook alone (`onConnect(params, webSocket)`). */
   signature?: (fn: ts.FunctionLikeDeclaration) => boolean;
 }
 
-const SUBSCRIPTION_CONTAINERS = new Set(['subscriptions', 'subscription', 'graphql-ws', 'subscriptions-transport-ws', 'graphql-transport-ws', 'wsOptions']);
-const SUBSCRIPTION_SERVERS = /(^|\.)(SubscriptionServer(\.create)?|createSubscriptionServer|makeServer|useServer)$/;
-const SOCKET_PARAM = /^(webSocket|websocket|ws|socket|rawSocket|wsSocket|connection)$/;
+const SUBSCRIPTION_SERVER_CALL = new RegExp(`(^|\\.)(${SUBSCRIPTION_SERVERS.map((name) => name.replace('.', '\\.')).join('|')})$`);
 
 const HOOKS: OptionHook[] = [
   {
-    keys: new Set(['verifyClient']),
+    keys: new Set([VERIFY_CLIENT]),
     framework: 'ws',
     describe: () => '`verifyClient` option',
   },
   {
-    keys: new Set(['allowRequest']),
+    keys: new Set([ALLOW_REQUEST]),
     framework: 'socket.io',
     describe: () => 'engine.io `allowRequest` option',
     params: ['genuine'],
   },
   {
-    keys: new Set(['onConnect', 'onDisconnect', 'onOperation', 'onSubscribe', 'onComplete', 'context', 'onConnectionInit']),
+    keys: SUBSCRIPTION_HOOKS,
     framework: 'graphql-subscriptions',
     describe: (key) => `\`${key}\` hook`,
-    within: { keys: SUBSCRIPTION_CONTAINERS, calls: SUBSCRIPTION_SERVERS },
+    within: { keys: SUBSCRIPTION_CONTAINERS, calls: SUBSCRIPTION_SERVER_CALL },
   },
   {
     // Apollo / subscriptions-transport-ws `onConnect(connectionParams, webSocket, context)`, also in
     // an object a helper returns: the socket parameter identifies it.
-    keys: new Set(['onConnect', 'onOperation', 'onDisconnect']),
+    keys: SOCKET_SIGNATURE_HOOKS,
     framework: 'graphql-subscriptions',
     describe: (key) => `\`${key}\` hook`,
-    signature: (fn) => fn.parameters.slice(0, 2).some((param) => ts.isIdentifier(param.name) && SOCKET_PARAM.test(param.name.text)),
+    signature: (fn) => fn.parameters.slice(0, 2).some((param) => ts.isIdentifier(param.name) && HOOK_SOCKET_PARAM.test(param.name.text)),
   },
 ];
 

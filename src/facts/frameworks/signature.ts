@@ -2,9 +2,8 @@ import { ts } from '@ts-morph/common';
 import { signatureOf } from '../signature.js';
 import { isFunctionLike, unwrap } from '../scope.js';
 import type { FrameworkRecognizer } from './api.js';
+import { CONNECTION_EVENT, CONNECTION_REQUEST_PARAM, UPGRADE_EVENT } from './vocabulary.js';
 import { listenCall, register, roleOf } from './api.js';
-
-const CONNECTION_REQUEST_PARAM = /^(req|request|upgradeReq|incomingMessage)$/;
 
 /**
  * Registrations known by their shape rather than their receiver (signature evidence, see
@@ -23,7 +22,7 @@ export const signature: FrameworkRecognizer = {
     if (!listen) return;
     const role = roleOf(a, listen.receiver);
     if (role === 'client' || role === 'ws-server' || role === 'io-server' || role === 'ws-socket' || role === 'io-socket') return;
-    if (listen.event === 'upgrade') {
+    if (listen.event === UPGRADE_EVENT) {
       register(a, {
         framework: 'ws',
         event: 'HTTP `upgrade` listener',
@@ -35,7 +34,7 @@ export const signature: FrameworkRecognizer = {
       return;
     }
     const handler = unwrap(listen.handler);
-    if (listen.event !== 'connection' || !isFunctionLike(handler) || handler.parameters.length !== 2) return;
+    if (listen.event !== CONNECTION_EVENT || !isFunctionLike(handler) || handler.parameters.length !== 2) return;
     const second = handler.parameters[1];
     if (!second || !ts.isIdentifier(second.name) || !CONNECTION_REQUEST_PARAM.test(second.name.text)) return;
     register(a, {

@@ -1,4 +1,5 @@
 import type { FrameworkRecognizer } from './api.js';
+import { IO_HANDLER_METHODS } from './vocabulary.js';
 import { listenCall, methodCall, register, roleOf } from './api.js';
 
 /** socket.io: `io.on('connection')`, `io.use()`, namespaces `io.of('/x')`, `socket.on(event)`, `socket.use()`. */
@@ -21,7 +22,7 @@ export const socketIo: FrameworkRecognizer = {
     const role = roleOf(a, method.receiver);
     if (method.method === 'use' && role === 'io-server') {
       register(a, { framework: 'socket.io', event: 'middleware', handler, at: call.expression, params: ['io-socket'] });
-    } else if ((method.method === 'use' || method.method === 'onAny' || method.method === 'onAnyOutgoing') && role === 'io-socket') {
+    } else if (IO_HANDLER_METHODS.includes(method.method) && role === 'io-socket') {
       register(a, { framework: 'socket.io', event: `\`socket.${method.method}()\` handler`, handler, at: call.expression, params: [] });
     }
   },

@@ -4,9 +4,10 @@ import { bindingOf, type Analysis } from '../context.js';
 import { unwrap } from '../scope.js';
 import { nodeHasText } from '../text-index.js';
 import type { FrameworkRecognizer } from './api.js';
+import { DENO_UPGRADE, WEBSOCKET_PAIR, WHATWG_EVENT_PROPS, WHATWG_LISTEN_METHOD } from './vocabulary.js';
 import { methodCall, register, roleOf, stringArg } from './api.js';
 
-const EVENT_PROPS = new Set(['onmessage', 'onopen', 'onclose', 'onerror']);
+const EVENT_PROPS: ReadonlySet<string> = new Set(WHATWG_EVENT_PROPS);
 
 /** Which runtime handed out this server socket: Deno's upgrade, a Cloudflare pair, or plain WHATWG. */
 function frameworkOf(a: Analysis, receiver: ts.Expression): FrameworkId {
@@ -14,8 +15,8 @@ function frameworkOf(a: Analysis, receiver: ts.Expression): FrameworkId {
   const binding = ts.isIdentifier(inner) ? bindingOf(a, inner) : undefined;
   const sources = binding?.destructured ? [binding.destructured.from] : (binding?.inits ?? []);
   const mention = (literal: string): boolean => sources.some((source) => nodeHasText(a.sf, source, literal));
-  if (mention('Deno.upgradeWebSocket')) return 'deno';
-  if (mention('WebSocketPair') || mention('Object.values')) return 'cloudflare';
+  if (mention(DENO_UPGRADE)) return 'deno';
+  if (mention(WEBSOCKET_PAIR) || mention('Object.values')) return 'cloudflare';
   return 'whatwg';
 }
 
@@ -36,7 +37,7 @@ export const whatwg: FrameworkRecognizer = {
   },
   onCall(a, call) {
     const method = methodCall(call);
-    if (method?.method !== 'addEventListener') return;
+    if (method?.method !== WHATWG_LISTEN_METHOD) return;
     const event = stringArg(call.arguments[0]);
     const handler = call.arguments[1];
     if (!event || !handler || !isServerSocket(a, method.receiver)) return;

@@ -1,4 +1,5 @@
 import type { FrameworkRecognizer } from './api.js';
+import { HANDLE_UPGRADE } from './vocabulary.js';
 import { importsServerLib, listenCall, methodCall, register, roleOf } from './api.js';
 
 /** The `ws` package: `wss.on('connection', (ws, req) => ...)`, `ws.on('message', ...)`, `handleUpgrade`, HTTP `upgrade`. */
@@ -18,7 +19,7 @@ export const ws: FrameworkRecognizer = {
       return;
     }
     const method = methodCall(call);
-    if (method?.method === 'handleUpgrade' && call.arguments.length >= 4) {
+    if (method?.method === HANDLE_UPGRADE && call.arguments.length >= 4) {
       const callback = call.arguments[3];
       if (callback) register(a, { framework: 'ws', event: '`handleUpgrade` callback', handler: callback, at: call.expression, params: ['ws-socket', 'genuine'] });
     }
