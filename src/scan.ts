@@ -210,8 +210,12 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   /** Files whose facts come from the cache; read from it only if linking has to run. */
   const cachedFactFiles: string[] = [];
   const candidates: { file: string; text: string }[] = [];
+  // A cold scan of a large tree: the workers read, prefilter and parse their shares, so every core
+  // reads from the first file on (this thread only walked). Caches, overlays and the git index are
+  // read here, as below.
+  const readInWorkers = poolModule !== undefined && !cache && !options.overlay && reader === workTreeReader;
   const hits = cache?.lookupAll(discovery.inputs, peekText);
-  for (const [k, { file }] of discovery.inputs.entries()) {
+  for (const [k, { file }] of readInWorkers ? [] : discovery.inputs.entries()) {
     const hit = hits?.[k];
     // Skipped as minified in a walk, now named: analysed after all.
     const renamed = hit?.outcome && 'skipped' in hit.outcome && hit.outcome.skipped === 'minified' && named.has(file);
@@ -231,7 +235,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     const { text } = read;
     const minified = !named.has(file) && isMinified(file, text);
     if (minified) {
-      skip(file, text, 'minified', 'skipped: minified or bundled output (by its name or its long lines); name the file on the command line to scan it');
+      skip(file, text, 'minified', MINIFIED_MESSAGE);
       texts.delete(file);
       continue;
     }
@@ -277,7 +281,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         }
       });
     }
-    results = await retryDeepFiles(items, results, config);
+    return settle(items, await retryDeepFiles(items, results, config));
+  };
+  /** Files' outcomes: facts kept, failures reported as internal errors, the slowest noted. */
+  const settle = (items: { file: string; text: string }[], results: Extracted[]): FileFacts[] => {
     stats.parsed += items.length;
     return results.flatMap((result, index) => {
       const item = items[index] as { file: string; text: string };
@@ -325,6 +332,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       stats.lazily += items.length;
       for (const item of items) extra.set(item.file, parsedNow.get(item.file) ?? null);
     }
+    // Nothing is parsed after linking: the workers' memory goes before the rules (and the codemod
+    // that confirms fixability) load.
+    await pool?.close();
+    pool = undefined;
     const syntaxErrors: FileError[] = [];
     for (const facts of graph.files.values()) {
       const syntax = facts.syntaxErrors[0];
@@ -341,7 +352,32 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     return result;
   };
 
-  const fresh = await parseAll(candidates, pending);
+  /** The cold scan in workers: outcomes of reading and prefiltering are counted here, as the loop above does. */
+  const scanInWorkers = async (workers: FactsPool): Promise<FileFacts[]> => {
+    const inputs = discovery.inputs.map(({ file }) => ({ file, maxFileSize: named.has(file) ? Number.POSITIVE_INFINITY : config.maxFileSize, explicit: named.has(file) }));
+    const outcomes = await workers.scan(inputs, prefilterOn);
+    const analysed: { file: string; text: string }[] = [];
+    const results: Extracted[] = [];
+    outcomes.forEach((outcome, index) => {
+      const { file } = inputs[index] as { file: string };
+      if ('prefiltered' in outcome) {
+        stats.prefiltered++;
+        stats.skippedNow++;
+      } else if ('skipped' in outcome) {
+        if (outcome.skipped !== 'minified') errors.push({ file, message: outcome.message, kind: outcome.skipped });
+        skip(file, undefined, outcome.skipped, outcome.skipped === 'minified' ? MINIFIED_MESSAGE : outcome.message);
+      } else {
+        // Only a file that overflowed the stack needs its text here, to be analysed again.
+        const overflowed = 'error' in outcome && outcome.overflow;
+        analysed.push({ file, text: overflowed ? (readText(file) ?? '') : '' });
+        results.push(outcome);
+      }
+    });
+    return settle(analysed, await retryDeepFiles(analysed, results, config));
+  };
+
+  if (readInWorkers) pool = poolModule.startPool(jobs, config.facts);
+  const fresh = readInWorkers && pool ? await scanInWorkers(pool) : await parseAll(candidates, pending);
   timings.facts = clock.lap();
 
   let findings: Finding[] = [];
@@ -443,6 +479,8 @@ async function retryDeepFiles(items: { file: string; text: string }[], results: 
 function internalErrorMessage(result: { error: string }): string {
   return `internal error while analysing this file: ${result.error}. The rest of the run went on, but this file was not analysed. This is a bug in ws-mock-audit ${packageVersion()}: please report it at ${ISSUES_URL} with the message and, if you can, the file or a reduced copy that still fails.`;
 }
+
+const MINIFIED_MESSAGE = 'skipped: minified or bundled output (by its name or its long lines); name the file on the command line to scan it';
 
 const SLOWEST_KEPT = 5;
 

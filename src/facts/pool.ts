@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { FileFacts } from '../types.js';
+import type { FileFacts, SkipReason } from '../types.js';
 import type { FactsOptions } from './options.js';
 
 /**
@@ -7,6 +7,12 @@ import type { FactsOptions } from './options.js';
  * `overflow`: the thread ran out of stack (a deeply nested file); a thread with a larger one can try again.
  */
 export type Extracted = ({ facts: FileFacts } | { error: string; overflow?: boolean }) & { ms?: number };
+
+/** A file handed over by path: its facts, or why it was not analysed (`message` is empty for `minified`). */
+export type Scanned = Extracted | { skipped: SkipReason; message: string } | { prefiltered: true };
+
+/** What a worker is given: a text to analyse, or a path to read, skip, prefilter and analyse. */
+export type Job = { index: number; file: string } & ({ text: string } | { maxFileSize: number; explicit: boolean; prefilter: boolean });
 
 /**
  * The stack of the thread that re-analyses files that overflowed a normal one (3,000 nested
@@ -18,6 +24,19 @@ export const DEEP_STACK_MB = 512;
 const BATCH = 16;
 
 /**
+ * A worker's young generation, in MiB. Parsing makes short-lived trees; V8's default lets each
+ * thread's nursery grow to tens of MiB, which two workers add to the peak RSS. At 4 MiB the cold
+ * real-corpus scan (bench/corpora.md) peaks ~55 MiB lower (about 290 against 345 MiB) and runs no slower.
+ */
+const YOUNG_GENERATION_MB = 4;
+/**
+ * A worker's heap cap, in MiB, so that two workers and the main thread stay under 300 MiB: the
+ * largest files of the real corpus and the real-world sample (1.7 MB bundles) need ~90. A file that
+ * needs more runs the thread out of memory; it is analysed again in the uncapped deep-stack thread.
+ */
+const OLD_GENERATION_MB = 96;
+
+/**
  * Worker threads that extract facts. Started as soon as files are discovered, they load the parser
  * while the main thread reads and prefilters, and parse candidates as they are submitted; the main
  * thread never loads the parser itself. Results come back per submission, in submission order.
@@ -25,6 +44,8 @@ const BATCH = 16;
 export interface FactsPool {
   readonly workers: number;
   submit(items: { file: string; text: string }[]): Promise<Extracted[]>;
+  /** Reads and analyses files in the workers (a cold scan: every thread reads, prefilters and parses). */
+  scan(items: { file: string; maxFileSize: number; explicit: boolean }[], prefilter: boolean): Promise<Scanned[]>;
   close(): Promise<void>;
 }
 
@@ -35,56 +56,75 @@ export function startPool(workers: number, options: FactsOptions, stackSizeMb?: 
   const entry: string | URL = fromSource
     ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((api) => { api.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); });`
     : new URL('./worker.js', import.meta.url);
-  const resourceLimits = stackSizeMb ? { resourceLimits: { stackSizeMb } } : {};
-  const threads = Array.from({ length: workers }, () => new Worker(entry, { eval: fromSource, workerData: { options }, ...resourceLimits }));
-  const waiting = new Map<number, (result: Extracted) => void>();
-  const queue: { index: number; file: string; text: string }[] = [];
-  const inFlight = new Map<Worker, number>();
+  // The deep-stack thread is where files that overflowed a capped one go: no heap cap there.
+  const resourceLimits = stackSizeMb ? { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, stackSizeMb } : { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: OLD_GENERATION_MB };
+  const waiting = new Map<number, (result: Scanned) => void>();
+  const queue: Job[] = [];
+  /** Each thread's batches not answered yet, oldest first (a thread answers in order). */
+  const inFlight = new Map<Worker, number[][]>();
   let nextIndex = 0;
   let failure: Error | undefined;
 
+  const settle = (index: number, result: Scanned): void => {
+    const resolve = waiting.get(index);
+    waiting.delete(index);
+    resolve?.(result);
+  };
   const pump = (): void => {
-    for (const thread of threads) {
-      while (queue.length > 0 && (inFlight.get(thread) ?? 0) < 2) {
-        thread.postMessage({ items: queue.splice(0, BATCH) });
-        inFlight.set(thread, (inFlight.get(thread) ?? 0) + 1);
+    for (const [thread, batches] of inFlight) {
+      while (queue.length > 0 && batches.length < 2) {
+        const items = queue.splice(0, BATCH);
+        batches.push(items.map((item) => item.index));
+        thread.postMessage({ items });
       }
     }
   };
-  for (const thread of threads) {
-    thread.on('message', (results: ({ index: number } & Extracted)[]) => {
-      inFlight.set(thread, (inFlight.get(thread) ?? 1) - 1);
-      for (const result of results) {
-        const resolve = waiting.get(result.index);
-        waiting.delete(result.index);
-        resolve?.('facts' in result ? { facts: result.facts, ms: result.ms } : { error: result.error, ms: result.ms, ...(result.overflow ? { overflow: true } : {}) });
-      }
+  const spawn = (): void => {
+    const thread = new Worker(entry, { eval: fromSource, workerData: { options }, resourceLimits });
+    inFlight.set(thread, []);
+    thread.on('message', (results: ({ index: number } & Scanned)[]) => {
+      inFlight.get(thread)?.shift();
+      for (const { index, ...result } of results) settle(index, result);
       pump();
     });
-    thread.once('error', (error) => {
+    thread.once('error', (error: Error & { code?: string }) => {
+      const lost = (inFlight.get(thread) ?? []).flat();
+      inFlight.delete(thread);
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        // A file too large for the capped heap: its batch is analysed again in the uncapped
+        // deep-stack thread (as an overflow), and a fresh thread takes this one's place.
+        for (const index of lost) settle(index, { error: `out of memory in a worker capped at ${OLD_GENERATION_MB} MB`, overflow: true });
+        spawn();
+        pump();
+        return;
+      }
       failure = error;
       for (const [, resolve] of waiting) resolve({ error: `worker failed: ${error.message}` });
       waiting.clear();
     });
-  }
+  };
+  for (let count = 0; count < workers; count++) spawn();
+
+  const enqueue = <T extends Scanned>(items: (Omit<Job, 'index'> & Record<string, unknown>)[]): Promise<T[]> => {
+    if (failure) return Promise.resolve(items.map(() => ({ error: `worker failed: ${failure?.message}` }) as T));
+    const promises = items.map(
+      (item) =>
+        new Promise<T>((resolve) => {
+          const index = nextIndex++;
+          waiting.set(index, resolve as (result: Scanned) => void);
+          queue.push({ index, ...item } as Job);
+        }),
+    );
+    pump();
+    return Promise.all(promises);
+  };
 
   return {
     workers,
-    submit(items) {
-      if (failure) return Promise.resolve(items.map(() => ({ error: `worker failed: ${failure?.message}` })));
-      const promises = items.map(
-        (item) =>
-          new Promise<Extracted>((resolve) => {
-            const index = nextIndex++;
-            waiting.set(index, resolve);
-            queue.push({ index, ...item });
-          }),
-      );
-      pump();
-      return Promise.all(promises);
-    },
+    submit: (items) => enqueue<Extracted>(items),
+    scan: (items, prefilter) => enqueue<Scanned>(items.map((item) => ({ ...item, prefilter }))),
     async close() {
-      await Promise.all(threads.map((thread) => thread.terminate()));
+      await Promise.all([...inFlight.keys()].map((thread) => thread.terminate()));
     },
   };
 }

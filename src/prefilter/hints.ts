@@ -90,8 +90,11 @@ function moduleLiterals(table: RegExp): string[] {
     .flatMap((name) => (name.length <= 2 ? quoted(name) : [name]));
 }
 
-/** Literals for ROLE_SOURCES: every library name, server name and type in it contains one. */
-const ROLE_LITERALS = ['ocket', ...moduleLiterals(V.WS_SERVER_LIBS), 'wss', 'wsServer', 'wsApp', 'ws.Server', ...V.SOCKET_TYPES];
+/**
+ * Literals for ROLE_SOURCES: every library name, server name and type in it contains one. They
+ * are close enough to the sources that the expression only runs when one occurs.
+ */
+const ROLE_LITERALS = ['socket.io', 'websocket', 'WebSocket', 'ocketServer', ...moduleLiterals(V.WS_SERVER_LIBS), 'wss', 'wsServer', 'wsApp', 'ws.Server', ...V.SOCKET_TYPES];
 
 export const HINTS: readonly Hint[] = [
   { for: 'ws, socket.io, whatwg (a socket or server the file can trace)', literals: ROLE_LITERALS, anchor: ROLE_SOURCES, confirm: [EVENT_HOOKUP] },
@@ -104,7 +107,7 @@ export const HINTS: readonly Hint[] = [
     confirm: [re(`\\(\\s*(?:${alternatives(V.MIDDLEWARE_SOCKET_PARAM)})\\b${thenParam(V.MIDDLEWARE_NEXT_PARAM)}`)],
   },
   {
-    for: 'signature (HTTP `upgrade` listener `(req, socket, head)`)', literals: ['sock', 'ocket', 'duplex', 'stream'],
+    for: 'signature (HTTP `upgrade` listener `(req, socket, head)`)', literals: ['sock', 'Sock', 'duplex', 'stream'],
     anchor: re(`,\\s*(?:${alternatives(V.UPGRADE_SOCKET_PARAM)})\\b${thenParam(V.UPGRADE_HEAD_PARAM)}`),
     confirm: [re(`\\b(?:${alternatives(V.UPGRADE_REQUEST_PARAM)})\\b${thenParam(V.UPGRADE_SOCKET_PARAM)}`)],
   },

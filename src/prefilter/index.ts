@@ -1,19 +1,37 @@
 import type { FactsOptions } from '../facts/options.js';
-import { customHint, escape, HINTS, holds, TYPE_AWARE_HINT } from './hints.js';
+import { customHint, escape, HINTS, holds, TYPE_AWARE_HINT, type Hint } from './hints.js';
 
 export type Prefilter = (text: string) => boolean;
 
 /**
- * Whether a file can hold a WebSocket registration (or the rollout flag, or a suppression comment):
- * one pass over all hints' literals first, so most files are rejected by a single scan of their text.
- * A file that fails still takes part in linking when a file that passes imports it (link loads it
- * lazily), so no cross-file finding is lost.
+ * Whether a file can hold a WebSocket registration (or the rollout flag, or a suppression comment).
+ * One scan finds the hints' literals; only a hint whose literal occurs runs its expressions, once,
+ * and the scan stops at the first hint that holds. Most files contain no literal and cost one
+ * pass over their text. A file that fails still takes part in linking when a file that passes
+ * imports it (link loads it lazily), so no cross-file finding is lost.
  */
 export function createPrefilter(options: FactsOptions, typeAware = false): Prefilter {
   const custom = customHint(options.registrations.map((registration) => registration.callee));
   const hints = [...HINTS, ...(typeAware ? [TYPE_AWARE_HINT] : []), ...(custom ? [custom] : [])];
-  const gate = new RegExp(essential(hints.flatMap((hint) => hint.literals)).map(escape).join('|'));
-  return (text) => gate.test(text) && hints.some((hint) => holds(hint, text));
+  const literals = essential(hints.flatMap((hint) => hint.literals));
+  // A hint is worth trying once a literal occurs that one of its own literals contains.
+  const hintsOf = new Map(literals.map((literal) => [literal, hints.filter((hint) => hint.literals.some((own) => own.includes(literal)))]));
+  const scan = new RegExp(literals.map(escape).join('|'), 'g');
+  return (text) => {
+    const tried = new Set<Hint>();
+    scan.lastIndex = 0;
+    for (let match = scan.exec(text); match; match = scan.exec(text)) {
+      for (const hint of hintsOf.get(match[0]) ?? []) {
+        if (tried.has(hint)) continue;
+        if (holds(hint, text)) return true;
+        tried.add(hint);
+      }
+      if (tried.size === hints.length) return false;
+      // An empty literal (--type-aware) matches everywhere: step past it.
+      if (match[0] === '') scan.lastIndex++;
+    }
+    return false;
+  };
 }
 
 /** The literals that are not implied by a shorter one (`WebSocketPair` contains `ocket`): fewer alternatives, a faster scan. */
