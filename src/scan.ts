@@ -200,6 +200,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   // A warm run where everything comes from the cache starts none.
   const poolModule = jobs > 1 && !options.typeAware && discovery.inputs.length >= POOL_MIN_FILES ? await import('./facts/pool.js') : undefined;
   let pool: FactsPool | undefined;
+  let workersStarted = 0;
   const pending: Promise<Extracted[]>[] = [];
   let batch: { file: string; text: string }[] = [];
   const flush = (): void => {
@@ -249,6 +250,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     candidates.push({ file, text });
     if (poolModule) {
       pool ??= poolModule.startPool(jobs - 1, config.facts);
+      workersStarted = pool.workers;
       batch.push({ file, text });
       if (batch.length >= 16) flush();
     }
@@ -376,7 +378,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     return settle(analysed, await retryDeepFiles(analysed, results, config));
   };
 
-  if (readInWorkers) pool = poolModule.startPool(jobs, config.facts);
+  if (readInWorkers) {
+    pool = poolModule.startPool(jobs, config.facts);
+    workersStarted = pool.workers;
+  }
   const fresh = readInWorkers && pool ? await scanInWorkers(pool) : await parseAll(candidates, pending);
   timings.facts = clock.lap();
 
@@ -435,7 +440,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       filesLinkedLazily: stats.lazily,
       walkFromCache: walkReplayed,
       jobs,
-      workers: pool?.workers ?? 0,
+      workers: workersStarted,
       slowest: slowest.map(({ file, ms }) => ({ file, ms: Math.round(ms) })),
       timings,
     },
