@@ -7,7 +7,7 @@ import { discoverFiles, discoverStaged, isSourceFile, projectRoot, toPosix, walk
 import { DEFAULT_CACHE_LOCATION, openCache, type FactsCache, type FileOutcome } from './discover/cache.js';
 import { openGitIndex, workTreeReader, type SourceReader } from './discover/source.js';
 import type { ReadResult } from './discover/read.js';
-import type { Extracted, FactsPool } from './facts/pool.js';
+import type { Extracted, FactsPool, ScanStream } from './facts/pool.js';
 import type { TypeOracle } from './facts/type-oracle.js';
 import { ISSUES_URL, packageVersion } from './package-info.js';
 import { compareText as cmp } from './compare.js';
@@ -112,6 +112,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const config = loadScanConfig(options);
   const includeTests = options.includeTests ?? false;
   const prefilterOn = options.prefilter !== false;
+  const jobs = Math.max(1, options.typeAware ? 1 : (options.jobs ?? availableParallelism()));
+  /** Workers the walk handed files to as it found them (a cold scan of a large tree). */
+  let cold: ColdPool | undefined;
   const useCache = Boolean(options.cache) && !options.staged && !options.typeAware && !options.overlay;
   // Cached paths are relative to the working directory, or to the scanned paths' common directory
   // when they lie outside it: runs over different parts of a project share one cache.
@@ -140,7 +143,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     discovery = replayed ? { inputs: replayed, errors: [] } : discoverFiles(paths, cwd, config, includeTests, trace);
     cache.recordDiscovery(key, discovery.inputs, replayed ? undefined : trace, paths.map((given) => path.resolve(cwd, given)));
   } else {
-    discovery = discoverFiles(paths, cwd, config, includeTests);
+    discovery = await walkIntoWorkers(paths, cwd, config, includeTests, options, jobs, prefilterOn, (pool) => (cold = pool));
   }
   const timings = { discover: clock.lap(), read: 0, facts: 0, link: 0, rules: 0 };
   if (options.overlay) reader = withOverlay(reader, options.overlay);
@@ -148,7 +151,6 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const warnings: string[] = [];
   const texts = new Map<string, string>();
   const prefilter = prefilterOn ? createPrefilter(config.facts, options.typeAware) : () => true;
-  const jobs = Math.max(1, options.typeAware ? 1 : (options.jobs ?? availableParallelism()));
   // `skippedNow`: read this run and dropped by the prefilter (they cannot change the result unless linked).
   const stats = { prefiltered: 0, skippedNow: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0 };
   const skipped: SkippedFile[] = [];
@@ -198,9 +200,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   // Large scans start workers at the first file that needs parsing: they load the parser and parse
   // while this thread goes on reading and prefiltering (--jobs n: this thread and n - 1 workers).
   // A warm run where everything comes from the cache starts none.
-  const poolModule = jobs > 1 && !options.typeAware && discovery.inputs.length >= POOL_MIN_FILES ? await import('./facts/pool.js') : undefined;
-  let pool: FactsPool | undefined;
-  let workersStarted = 0;
+  const poolModule = !cold && jobs > 1 && !options.typeAware && discovery.inputs.length >= POOL_MIN_FILES ? await import('./facts/pool.js') : undefined;
+  let pool: FactsPool | undefined = cold?.pool;
+  let workersStarted = pool?.workers ?? 0;
   const pending: Promise<Extracted[]>[] = [];
   let batch: { file: string; text: string }[] = [];
   const flush = (): void => {
@@ -211,12 +213,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   /** Files whose facts come from the cache; read from it only if linking has to run. */
   const cachedFactFiles: string[] = [];
   const candidates: { file: string; text: string }[] = [];
-  // A cold scan of a large tree: the workers read, prefilter and parse their shares, so every core
-  // reads from the first file on (this thread only walked). Caches, overlays and the git index are
-  // read here, as below.
-  const readInWorkers = poolModule !== undefined && !cache && !options.overlay && reader === workTreeReader;
   const hits = cache?.lookupAll(discovery.inputs, peekText);
-  for (const [k, { file }] of readInWorkers ? [] : discovery.inputs.entries()) {
+  for (const [k, { file }] of cold ? [] : discovery.inputs.entries()) {
     const hit = hits?.[k];
     // Skipped as minified in a walk, now named: analysed after all.
     const renamed = hit?.outcome && 'skipped' in hit.outcome && hit.outcome.skipped === 'minified' && named.has(file);
@@ -355,13 +353,13 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   };
 
   /** The cold scan in workers: outcomes of reading and prefiltering are counted here, as the loop above does. */
-  const scanInWorkers = async (workers: FactsPool): Promise<FileFacts[]> => {
-    const inputs = discovery.inputs.map(({ file }) => ({ file, maxFileSize: named.has(file) ? Number.POSITIVE_INFINITY : config.maxFileSize, explicit: named.has(file) }));
-    const outcomes = await workers.scan(inputs, prefilterOn);
+  const scanInWorkers = async (stream: ScanStream): Promise<FileFacts[]> => {
+    const outcomes = await stream.done();
     const analysed: { file: string; text: string }[] = [];
     const results: Extracted[] = [];
-    outcomes.forEach((outcome, index) => {
-      const { file } = inputs[index] as { file: string };
+    for (const { file } of discovery.inputs) {
+      const outcome = outcomes.get(file);
+      if (!outcome) continue;
       if ('prefiltered' in outcome) {
         stats.prefiltered++;
         stats.skippedNow++;
@@ -374,15 +372,11 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         analysed.push({ file, text: overflowed ? (readText(file) ?? '') : '' });
         results.push(outcome);
       }
-    });
+    }
     return settle(analysed, await retryDeepFiles(analysed, results, config));
   };
 
-  if (readInWorkers) {
-    pool = poolModule.startPool(jobs, config.facts);
-    workersStarted = pool.workers;
-  }
-  const fresh = readInWorkers && pool ? await scanInWorkers(pool) : await parseAll(candidates, pending);
+  const fresh = cold ? await scanInWorkers(cold.stream) : await parseAll(candidates, pending);
   timings.facts = clock.lap();
 
   let findings: Finding[] = [];
@@ -449,6 +443,40 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     source,
     warnings,
   };
+}
+
+interface ColdPool {
+  pool: FactsPool;
+  stream: ScanStream;
+}
+
+/**
+ * The walk of a cold scan, with no cache, overlay or git index: once it has found enough files to
+ * be worth workers (POOL_MIN_FILES), they start, and read, prefilter and parse each file the walk
+ * finds while it goes on, so every core works from the first files on and the walk costs little
+ * more than its own time. A smaller tree is walked alone and read by the scan as usual.
+ */
+async function walkIntoWorkers(paths: string[], cwd: string, config: Config, includeTests: boolean, options: ScanOptions, jobs: number, prefilter: boolean, started: (cold: ColdPool) => void): Promise<Discovery> {
+  if (jobs < 2 || options.typeAware || options.overlay) return discoverFiles(paths, cwd, config, includeTests);
+  const { startPool } = await import('./facts/pool.js');
+  const found: Input[] = [];
+  let cold: ColdPool | undefined;
+  const job = ({ file, explicit }: Input): { file: string; maxFileSize: number; explicit: boolean } => ({ file, explicit, maxFileSize: explicit ? Number.POSITIVE_INFINITY : config.maxFileSize });
+  const onInput = (input: Input): void => {
+    if (cold) return cold.stream.add(job(input));
+    found.push(input);
+    if (found.length < POOL_MIN_FILES) return;
+    const pool = startPool(jobs, config.facts);
+    cold = { pool, stream: pool.stream(prefilter) };
+    started(cold);
+    for (const early of found.splice(0)) cold.stream.add(job(early));
+  };
+  try {
+    return discoverFiles(paths, cwd, config, includeTests, undefined, onInput);
+  } catch (error) {
+    await cold?.pool.close();
+    throw error;
+  }
 }
 
 /**

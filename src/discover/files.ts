@@ -103,9 +103,10 @@ export function walkStillHolds(watched: Iterable<[string, number]>): boolean {
  * patterns. A named path is always scanned: ignore files apply below it, never to it, and a
  * directory with its own `.git` takes no rule from above (git's semantics, and ripgrep's). A named
  * path that yields no file at all is a usage error naming what excluded its contents, so a run
- * never reports "no problems" about code it did not look at.
+ * never reports "no problems" about code it did not look at. `onInput` hears of each file as the walk
+ * finds it.
  */
-export function discoverFiles(paths: string[], cwd: string, config: Config, includeTests: boolean, trace?: WalkTrace): Discovery {
+export function discoverFiles(paths: string[], cwd: string, config: Config, includeTests: boolean, trace?: WalkTrace, onInput?: (input: Input) => void): Discovery {
   const inputs: Input[] = [];
   const errors: FileError[] = [];
   const seen = new Set<string>();
@@ -125,6 +126,8 @@ export function discoverFiles(paths: string[], cwd: string, config: Config, incl
     seen.add(file);
     accepted++;
     inputs.push({ file, explicit });
+    // As found, in walk order (a scan starts reading before the walk ends); `inputs` come sorted.
+    onInput?.({ file, explicit });
   };
 
   for (const given of paths.length > 0 ? paths : ['.']) {
@@ -261,6 +264,12 @@ function walk(state: Walk): void {
       exclude(exclusions, `\`${entry.name}\` folders, which are never scanned`);
       continue;
     }
+    // Most entries are not sources (docs, images, JSON): dropped before the ignore rules, the
+    // costliest test of the walk, are asked about them.
+    if (!isDir && isFile && !isSourceFile(entry.name)) {
+      exclude(exclusions, NOT_SOURCES);
+      continue;
+    }
     const ignoredBy = ignoringRule(layers, full, isDir);
     if (ignoredBy) {
       exclude(exclusions, ignoredBy);
@@ -277,10 +286,11 @@ function walk(state: Walk): void {
         }
       }
       walk({ ...state, dir: full, real: childReal, layers });
-    } else if (isFile && isSourceFile(entry.name)) state.onFile(full);
-    else if (isFile) exclude(exclusions, 'files that are not JavaScript or TypeScript sources (.ts .tsx .mts .cts .js .jsx .mjs .cjs; not .d.ts)');
+    } else if (isFile) state.onFile(full);
   }
 }
+
+const NOT_SOURCES = 'files that are not JavaScript or TypeScript sources (.ts .tsx .mts .cts .js .jsx .mjs .cjs; not .d.ts)';
 
 function exclude(exclusions: Exclusions, reason: string): void {
   exclusions.set(reason, (exclusions.get(reason) ?? 0) + 1);

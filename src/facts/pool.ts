@@ -22,6 +22,8 @@ export type Job = { index: number; file: string } & ({ text: string } | { maxFil
 export const DEEP_STACK_MB = 512;
 
 const BATCH = 16;
+/** Paths handed over as a walk finds them: most are read and dropped by the prefilter, so larger batches (fewer messages). */
+const STREAM_BATCH = 64;
 
 /**
  * A worker's young generation, in MiB. Parsing makes short-lived trees; V8's default lets each
@@ -44,9 +46,17 @@ const OLD_GENERATION_MB = 96;
 export interface FactsPool {
   readonly workers: number;
   submit(items: { file: string; text: string }[]): Promise<Extracted[]>;
-  /** Reads and analyses files in the workers (a cold scan: every thread reads, prefilters and parses). */
-  scan(items: { file: string; maxFileSize: number; explicit: boolean }[], prefilter: boolean): Promise<Scanned[]>;
+  /**
+   * Reads and analyses files as a walk finds them: batches go to the threads in turn at once (the
+   * walk holds this thread, so none could be handed out later). `done` gives the outcomes by file.
+   */
+  stream(prefilter: boolean): ScanStream;
   close(): Promise<void>;
+}
+
+export interface ScanStream {
+  add(item: { file: string; maxFileSize: number; explicit: boolean }): void;
+  done(): Promise<Map<string, Scanned>>;
 }
 
 export function startPool(workers: number, options: FactsOptions, stackSizeMb?: number): FactsPool {
@@ -119,10 +129,42 @@ export function startPool(workers: number, options: FactsOptions, stackSizeMb?: 
     return Promise.all(promises);
   };
 
+  const stream = (prefilter: boolean): ScanStream => {
+    const outcomes = new Map<string, Scanned>();
+    const pending: Promise<void>[] = [];
+    let batch: Job[] = [];
+    let turn = 0;
+    const post = (): void => {
+      const threads = [...inFlight.keys()];
+      const thread = threads[turn++ % threads.length];
+      if (batch.length === 0) return;
+      if (!thread || failure) {
+        for (const job of batch.splice(0)) settle(job.index, { error: `worker failed: ${failure?.message ?? 'no worker thread'}` });
+        return;
+      }
+      inFlight.get(thread)?.push(batch.map((job) => job.index));
+      thread.postMessage({ items: batch });
+      batch = [];
+    };
+    return {
+      add(item) {
+        const index = nextIndex++;
+        pending.push(new Promise<void>((resolve) => waiting.set(index, (result) => resolve(void outcomes.set(item.file, result)))));
+        batch.push({ index, ...item, prefilter });
+        if (batch.length >= STREAM_BATCH) post();
+      },
+      async done() {
+        post();
+        await Promise.all(pending);
+        return outcomes;
+      },
+    };
+  };
+
   return {
     workers,
+    stream,
     submit: (items) => enqueue<Extracted>(items),
-    scan: (items, prefilter) => enqueue<Scanned>(items.map((item) => ({ ...item, prefilter }))),
     async close() {
       await Promise.all([...inFlight.keys()].map((thread) => thread.terminate()));
     },
