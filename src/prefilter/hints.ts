@@ -45,8 +45,14 @@ const member = (names: string): string => `\\.\\s*(?:${names})\\b`;
 /** A call of a method, type arguments allowed: `.on(`, `.on<Events>(`. */
 const methodCall = (names: string): string => `${member(names)}\\s*(?:<[^>]*>\\s*)?\\(`;
 const listen = (event = ''): string => `${methodCall(V.LISTEN_METHODS.join('|'))}\\s*${QUOTE}${event}`;
-/** A module specifier in quotes matching a `/^(…)$/` table, `.*` standing for the rest of the specifier. */
-const quotedModule = (table: RegExp): string => `${QUOTE}(?:${alternatives(table).replaceAll('.*', IN_QUOTES)})${QUOTE}`;
+/**
+ * An import of a module matching a `/^(…)$/` table (`from 'ws'`, `import 'ws'`, `require('ws')`,
+ * `import('ws')`), `.*` standing for the rest of the specifier: the recognisers ask what a file
+ * imports, and a string such as `'honokhukthai'` in a font table is no import.
+ */
+const importOf = (table: RegExp): string => `(?:\\bfrom|\\bimport|\\brequire)\\s*\\(?\\s*${QUOTE}(?:${alternatives(table).replaceAll('.*', IN_QUOTES)})${QUOTE}`;
+/** A name the recognisers take whole, after leading underscores (`wss`, `this._wss`; not `relative['wss']`). */
+const identifier = (names: string): string => `(?<![\\w$'"\`])_*(?:${names})(?![\\w$'"\`])`;
 /** Parameter lists: `(socket, next)`, `(req: IncomingMessage, socket: Duplex, head)`; anything but parentheses, braces or `;` between names. */
 const thenParam = (table: RegExp): string => `[^(){};]*?,\\s*(?:${alternatives(table)})\\b`;
 
@@ -65,10 +71,11 @@ function named(what: string, names: Iterable<string>): Hint {
  * registration's hint already lets the file through.
  */
 const ROLE_SOURCES = re(
-  quotedModule(V.WS_SERVER_LIBS),
-  quotedModule(V.IO_LIBS),
+  importOf(V.WS_SERVER_LIBS),
+  importOf(V.IO_LIBS),
+  // roleOfCreation: `require('socket.io-client')(…)` and types from `…/socket.io` count too.
   `${QUOTE}${IN_QUOTES}socket\\.io`,
-  alternatives(V.WS_SERVER_NAMES),
+  identifier(alternatives(V.WS_SERVER_NAMES)),
   escape(V.WS_SERVER_TYPE),
   words(V.SOCKET_TYPES),
   V.WS_SERVER_MEMBER.source.slice(1, -1).replace('\\.', '\\s*\\.\\s*'),
