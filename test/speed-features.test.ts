@@ -98,4 +98,34 @@ speed('lazy start: --help, rules and a scan without WebSocket code never load th
   assert.equal(outcome.codes, [0, 0, 0], run.stderr);
   assert.equal(outcome.loaded, []);
 });
+speed('a file that runs a capped worker out of memory is analysed again in the uncapped thread, with the same facts', async () => {
+  const { DEFAULT_FACTS_OPTIONS, extractFacts } = await import('../src/facts/index.js');
+  const { startPool } = await import('../src/facts/pool.js');
+  // Thousands of handlers: a tree far larger than a 48 MB heap holds.
+  const text = `import { WebSocketServer } from 'ws';\nconst wss = new WebSocketServer({ port: 1 });\n${Array.from({ length: 20_000 }, (_, i) => `wss.on('connection', (ws${i}, req) => { ws${i}.send(JSON.stringify({ n: ${i}, url: req.url, headers: req.headers })); });`).join('\n')}\n`;
+  const before = process.env.WS_MOCK_AUDIT_WORKER_HEAP_MB;
+  process.env.WS_MOCK_AUDIT_WORKER_HEAP_MB = '48';
+  const pool = startPool(1, DEFAULT_FACTS_OPTIONS);
+  try {
+    const [capped] = await pool.submit([{ file: '/virtual/huge.ts', text }]);
+    assert.ok(capped && 'error' in capped && capped.overflow, 'the capped worker runs out of memory and says so');
+    assert.match(capped && 'error' in capped ? capped.error : '', /out of memory in a worker capped at 48 MB/);
+    // The pool goes on with a fresh thread; the uncapped deep-stack thread analyses the file.
+    const [small] = await pool.submit([{ file: '/virtual/small.ts', text: 'export const one = 1;\n' }]);
+    assert.ok(small && 'facts' in small, 'a fresh thread took the place of the one that ran out of memory');
+    const deep = startPool(1, DEFAULT_FACTS_OPTIONS, 64);
+    try {
+      const [again] = await deep.submit([{ file: '/virtual/huge.ts', text }]);
+      assert.ok(again && 'facts' in again);
+      assert.is(again && 'facts' in again ? again.facts.registrations.length : 0, extractFacts('/virtual/huge.ts', text, DEFAULT_FACTS_OPTIONS).registrations.length);
+    } finally {
+      await deep.close();
+    }
+  } finally {
+    if (before === undefined) delete process.env.WS_MOCK_AUDIT_WORKER_HEAP_MB;
+    else process.env.WS_MOCK_AUDIT_WORKER_HEAP_MB = before;
+    await pool.close();
+  }
+});
+
 speed.run();

@@ -67,7 +67,9 @@ export function startPool(workers: number, options: FactsOptions, stackSizeMb?: 
     ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((api) => { api.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); });`
     : new URL('./worker.js', import.meta.url);
   // The deep-stack thread is where files that overflowed a capped one go: no heap cap there.
-  const resourceLimits = stackSizeMb ? { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, stackSizeMb } : { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: OLD_GENERATION_MB };
+  // The environment can lower the cap (tests of the out-of-memory path).
+  const heapMb = Number(process.env.WS_MOCK_AUDIT_WORKER_HEAP_MB) || OLD_GENERATION_MB;
+  const resourceLimits = stackSizeMb ? { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, stackSizeMb } : { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: heapMb };
   const waiting = new Map<number, (result: Scanned) => void>();
   const queue: Job[] = [];
   /** Each thread's batches not answered yet, oldest first (a thread answers in order). */
@@ -103,7 +105,7 @@ export function startPool(workers: number, options: FactsOptions, stackSizeMb?: 
       if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
         // A file too large for the capped heap: its batch is analysed again in the uncapped
         // deep-stack thread (as an overflow), and a fresh thread takes this one's place.
-        for (const index of lost) settle(index, { error: `out of memory in a worker capped at ${OLD_GENERATION_MB} MB`, overflow: true });
+        for (const index of lost) settle(index, { error: `out of memory in a worker capped at ${heapMb} MB`, overflow: true });
         spawn();
         pump();
         return;
