@@ -2,6 +2,7 @@ import type { JSCodeshift } from 'jscodeshift';
 import { calleeName, keyName, unwrap, type Node, type Path } from './ast.js';
 import { emptyLinks, type ProjectLinks } from './context.js';
 import { rewrites } from './edits.js';
+import { engineSupport, type EngineSupport } from './socketio-version.js';
 import { offsetOf, rewrite, type FixPlan, type RewriteOptions, type RewriteResult } from './rewrite.js';
 
 /** What the project step needs from its caller: files, their text, a parser and a module resolver. */
@@ -29,6 +30,9 @@ export function rewriteProject(input: ProjectInput): Map<string, FileRewrite> {
   const run = (file: string, links: ProjectLinks = emptyLinks()): FileRewrite | undefined => {
     const source = input.read(file);
     if (source === undefined) return undefined;
+    links.file = file;
+    let engine: EngineSupport | undefined;
+    links.engine = () => (engine ??= engineSupport(file, input.read));
     links.loadModule = (specifier) => {
       const target = input.resolve(file, specifier);
       const text = target === undefined ? undefined : input.read(target);
