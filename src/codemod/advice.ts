@@ -8,7 +8,7 @@ type PerFramework = { default: string } & Partial<Record<string, string>>;
 
 export const ADVICE = {
   socketIoExtraWork:
-    'Move that work into an `io.engine.use((req, res, next) => …)` middleware registered before the middleware, so both run with the real request and response.',
+    'Register the HTTP middleware with `io.engine.use(middleware)` by hand, and keep the work that must run once per connection (or needs the socket) in a socket.io middleware, which then runs after it.',
   socketIoNested:
     'Register the middleware chain with `io.engine.use(…)` in the order it must run (a session middleware first), instead of calling it from inside a socket.io middleware.',
   socketIoErrorHandling:
@@ -21,27 +21,17 @@ export const ADVICE = {
     'Register the middleware with `io.engine.use(middleware)` by hand and read what it sets from `socket.request` (such as `socket.request.session`) instead of `socket.handshake`.',
   socketIoVersion:
     'Upgrade socket.io to 4.6 or later (the first with `io.engine.use`) and run the codemod again; until then the wrapper is the only way to run the middleware.',
-  socketIoOwnError:
-    'Keep the socket.io middleware for the check that rejects with its own error, and register only the HTTP middleware with `io.engine.use(middleware)` by hand.',
   upgradeSession: {
     default:
-      'For a `ws` server, parse the session from the upgrade request\'s cookie header with the session store (or move the check into an HTTP route before the upgrade) instead of running the middleware with a fake response.',
+      'Load the session from the store by the id in the upgrade request\'s cookie (or move the check into an HTTP route before the upgrade) instead of running the middleware with a fake response.',
+    ws: 'For a `ws` server, parse the session from the upgrade request\'s cookie header with the session store (or move the check into an HTTP route before the upgrade) instead of running the middleware with a fake response.',
     'graphql-subscriptions':
       'In a GraphQL subscriptions `onConnect`, load the session from the store by the id in the upgrade request\'s cookie (or authenticate with `connectionParams`) instead of running the session middleware with a fake response.',
-    'graphql-ws':
-      'In a graphql-ws `onConnect`/`context`, load the session from the store by the id in `ctx.extra.request`\'s cookie (or authenticate with `connectionParams`) instead of running the session middleware with a fake response.',
-    fastify:
-      'In a Fastify WebSocket route, let the session plugin run on the upgrade request (it is a real Fastify request) and read `request.session` in the handler instead of running the middleware with a fake response.',
-    'uWebSockets.js':
-      'In uWebSockets.js, read the cookie in the `upgrade` handler, load the session from the store there and pass it to `res.upgrade(...)` as user data instead of running the middleware with a fake response.',
   },
   httpRouter: {
     default:
       'Serve WebSocket messages with handlers written for them (or inject a real HTTP request with the framework\'s own `inject`), instead of running the HTTP app or router with a fabricated response.',
-    ws:
-      'In a `ws` message handler, dispatch each message to a handler written for WebSocket messages (a map from message type to function) instead of running the HTTP server or Express router with a fabricated request and response.',
-    fastify: 'In a Fastify WebSocket handler, call the route\'s logic directly, or run it through `fastify.inject(...)` with a real injected request, instead of a fabricated response.',
-    'socket.io': 'In a socket.io event handler, call the route\'s logic directly and answer with the acknowledgement callback instead of running the Express app with a fabricated response.',
+    ws: 'In a `ws` message handler, dispatch each message to a handler written for WebSocket messages (a map from message type to function) instead of running the HTTP server or Express router with a fabricated request and response.',
   },
   koaContext:
     'Build the Koa context during the HTTP upgrade from the real request and response (or pass the WebSocket handlers the values they need) instead of `app.createContext(req, {})`.',

@@ -28,7 +28,11 @@ export function rewriteMiddlewareSite(c: SiteContext, site: Site): true | string
     return asCallSite ?? refuseUnknownWrapper(c, found) ?? refuseResponse(c, found);
   }
   const middlewareFn = enclosingFunction(call);
-  if (!middlewareFn || !isSocketIoRequest(c, call, (callNode.arguments as Node[])[0])) return refuseResponse(c, found);
+  // Only connect middleware run with a made-up `{}` (or `socket.request.res || {}`) is registered
+  // on the engine; a constructed or hand-written response is something else.
+  const fake = unwrap(found.node as Node);
+  if (fake?.type !== 'ObjectExpression' && fake?.type !== 'LogicalExpression' && !isResponseOfRequest(fake as Node)) return refuseResponse(c, found);
+  if (!middlewareFn || (callNode.arguments as Node[]).length !== 3 || !isSocketIoRequest(c, call, (callNode.arguments as Node[])[0])) return refuseResponse(c, found);
   const shape = middlewareShape(c, middlewareFn, call);
   if (typeof shape === 'string') return shape;
   // Work around the call: the whole middleware may still become an engine middleware.
