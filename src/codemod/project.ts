@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { JSCodeshift } from 'jscodeshift';
 import { calleeName, keyName, unwrap, type Node, type Path } from './ast.js';
 import { emptyLinks, type ProjectLinks } from './context.js';
@@ -67,8 +68,14 @@ export function rewriteProject(input: ProjectInput): Map<string, FileRewrite> {
       for (const importer of all) {
         if (importer === helper.file) continue;
         const text = input.read(importer);
-        if (text === undefined || !exportedNames.some((name) => text.includes(name))) continue;
-        const found = importsOf(input.parser(importer), text, importer, helper.file, exportedNames, input.resolve);
+        if (text === undefined || !exportedNames.some((name) => text.includes(name)) || !mayImport(text, importer, helper.file)) continue;
+        let found: { callees: string[]; other: number };
+        try {
+          found = importsOf(input.parser(importer), text, importer, helper.file, exportedNames, input.resolve);
+        } catch {
+          // A module that does not parse may use the helper in any way: the helper stays.
+          found = { callees: [], other: 1 };
+        }
         for (const callee of found.callees) {
           const links = importerLinks.get(importer) ?? emptyLinks();
           links.importedWrappers.add(callee);
@@ -154,4 +161,17 @@ export function isRewritten(outcome: FileRewrite | undefined, site: { line: numb
   if (!outcome || !('result' in outcome) || outcome.result.output === undefined) return false;
   const offset = offsetOf(outcome.source, site);
   return outcome.result.edits.some((edit) => rewrites(edit, offset));
+}
+
+/**
+ * Cheap test before parsing a module: a module that imports the helper's file names it in a
+ * specifier, so its text holds the file's base name (or, for an `index` file, its folder's name or
+ * a bare `.`/`..`). Without it, a common helper name sends the project step parsing every module
+ * of a large tree that happens to mention it.
+ */
+function mayImport(text: string, importer: string, target: string): boolean {
+  const base = path.basename(target).replace(/\.[^.]+$/, '');
+  if (base !== 'index') return text.includes(base);
+  if (text.includes(path.basename(path.dirname(target)))) return true;
+  return path.dirname(importer) !== path.dirname(target) ? /['"]\.\.?\/?['"]/.test(text) : /['"]\.\/?['"]/.test(text);
 }
