@@ -495,6 +495,10 @@ export function ensureCorpus(root: string, files: number): string {
     for (const [name, count] of ordinary) if ((roll -= count) < 0) return name;
     return '.ts';
   };
+  // As many files with a fake as the calibration scan found (at least 3, for the pre-commit and
+  // edit rows); the other passing files handle WebSocket connections honestly.
+  const scanned = files - 2 - tests;
+  let fakes = Math.max(3, Math.round((scanned * (shape.scan?.filesWithFindings ?? 0)) / shape.scanned));
   let helpers = 0;
   let passing = 0;
   // A handler's helper module passes the prefilter too: it takes the place (and size) of the next passing file.
@@ -505,9 +509,9 @@ export function ensureCorpus(root: string, files: number): string {
     const helperDue = kind === 'passing' ? helpersDue.shift() : undefined;
     if (helperDue) write(helperDue, padTo(random, fakeHelper(), bytes, 'ts'));
     else if (kind === 'passing') {
-      // Two in six carry a fake (one through a helper module of its own), one the honest runtime,
-      // three are central files with WebSocket handling and no fake.
-      const flavour = passing++ % 6;
+      // Fakes come first: in a fake through a helper module of its own and in a fake passed to a
+      // library; then one in four files uses the honest runtime, three are central files.
+      const flavour = fakes > 0 && bytes >= 200 ? (fakes-- % 2) : 2 + (passing++ % 4);
       if (bytes < 200) write(`${base}/socket${index}.ts`, tinyPassing(index));
       else if (flavour === 0) {
         const helper = `src/${pkg}/lib/fakes${helpers++}.ts`;

@@ -21,7 +21,7 @@ import { discoverFiles } from '../src/discover/files.js';
 import { createPrefilter } from '../src/prefilter/index.js';
 import { CALIBRATION, ensureCorpus, loadCalibration } from './corpus.js';
 import { benchRuntime } from './runtime.js';
-import { classify, describeShapes, measureShape } from './shape.js';
+import { classify, describeShapes, measureShape, scanOutcome, type CorpusShape, type ScanOutcome } from './shape.js';
 import { REAL_CORPUS, allVerdicts, check, corpusLabel, summarise, targetsFor, type TargetSet } from './targets.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -146,7 +146,11 @@ function main(): number {
 
 /** Measures the shape of a real corpus and writes it to bench/calibration.json (the first directory given). */
 function calibrate(dirs: string[]): number {
-  const shapes = dirs.map((dir) => ({ ...measureShape(dir), corpus: corpusLabel(dir) }));
+  const shapes = dirs.map((dir): CorpusShape => {
+    const output = path.join(WORK, 'out-calibrate.json');
+    measure(node, [cli, dir, '--format', 'json', '--output-file', output], ROOT);
+    return { ...measureShape(dir), corpus: corpusLabel(dir), scan: scanOutcome(JSON.parse(readFileSync(output, 'utf8')) as ScanReport) };
+  });
   const [first] = shapes;
   if (!first) return 2;
   writeFileSync(CALIBRATION, `${JSON.stringify({ ...first, measuredAt: new Date().toISOString().slice(0, 10), commit: headCommit() }, null, 2)}\n`);
@@ -172,7 +176,9 @@ function benchGenerated(): void {
     const targets = size >= GENERATED_TARGETS_FROM ? REAL_CORPUS : undefined;
     if (!targets) console.log(`  (report only: the targets apply from ${GENERATED_TARGETS_FROM.toLocaleString('en')} files, the real corpus's size)`);
     const peerRuns = size > 20_000 ? PEER_RUNS_LARGE : RUNS;
-    results.push(benchDirectory(corpus, `generated ${size.toLocaleString('en')}`, targets, { peerRuns, eslint: process.env.BENCH_ESLINT === '0' ? 'none' : 'cold+warm' }));
+    const result = benchDirectory(corpus, `generated ${size.toLocaleString('en')}`, targets, { peerRuns, eslint: process.env.BENCH_ESLINT === '0' ? 'none' : 'cold+warm' });
+    shape.scan = result.scan;
+    results.push(result);
   }
   console.log(`\nshape: calibration (${calibration.corpus}) beside the generated corpora\n`);
   console.log(describeShapes(shapes));
@@ -219,6 +225,7 @@ interface DirectoryResult {
   files: number;
   scanned: number;
   passing: number;
+  scan: ScanOutcome;
   rows: RowResult[];
   findings: number;
   lost: string[];
@@ -357,6 +364,7 @@ function benchDirectory(corpus: string, label: string, targets: TargetSet | unde
     files,
     scanned: discovered.length,
     passing: passing.length,
+    scan: scanOutcome(report),
     rows,
     findings: report.findings.length,
     lost,
@@ -448,7 +456,9 @@ function performanceTable(): string {
 interface JsonReport {
   findings: { ruleId: string; file: string; line: number; column: number; fingerprint: string }[];
   errors: { file: string; message: string }[];
+  summary: { filesParsed: number };
 }
+type ScanReport = JsonReport;
 
 /** The `slowest files:` line of `--stats`, as file and milliseconds. */
 function slowestOf(stderr: string | undefined): { file: string; ms: number }[] {

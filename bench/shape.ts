@@ -36,6 +36,19 @@ export interface CorpusShape {
   extensions: Record<string, number>;
   /** Passing (non-generated) files of at least LARGE_FILE bytes: the large central files (servers, routers, adapters). */
   largePassing: { count: number; bytes: number };
+  /** From a cold scan (`scanOutcome`): files parsed (passing + loaded for linking), files with findings, findings. */
+  scan?: ScanOutcome;
+}
+
+export interface ScanOutcome {
+  filesParsed: number;
+  filesWithFindings: number;
+  findings: number;
+}
+
+/** What a cold scan's JSON report says about the files it parsed and found something in. */
+export function scanOutcome(report: { findings: { file: string }[]; summary: { filesParsed: number } }): ScanOutcome {
+  return { filesParsed: report.summary.filesParsed, filesWithFindings: new Set(report.findings.map((finding) => finding.file)).size, findings: report.findings.length };
 }
 
 export const SOURCE_FILE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
@@ -141,6 +154,8 @@ export function describeShapes(shapes: CorpusShape[]): string {
   for (const kind of ['generated-passing', 'generated-failing', 'minified'] as const) {
     row(`${kind}: bytes p50 / max`, (shape) => (shape.kinds[kind].count ? `${kb(at(shape.kinds[kind].bytes, 50))} / ${kb(at(shape.kinds[kind].bytes, 100))}` : '–'));
   }
+  row('parsed in a cold scan (passing + linked)', (shape) => (shape.scan ? shape.scan.filesParsed.toLocaleString('en') : '–'));
+  row('files with findings; findings', (shape) => (shape.scan ? `${shape.scan.filesWithFindings} (${percent(shape.scan.filesWithFindings, shape.scanned)}); ${shape.scan.findings}` : '–'));
   row('bytes scanned', (shape) => `${(KINDS.reduce((total, kind) => total + shape.kinds[kind].totalBytes, 0) / 1024 / 1024).toFixed(0)} MiB`);
   return rows.join('\n');
 }
