@@ -10,7 +10,7 @@
 // npm run bench -- --table: the README's Performance table from the last runs' results in BENCH_DIR.
 // Every run checks the targets of issue 14 (bench/targets.ts) and exits 1 when one is missed.
 // BENCH_SIZES=1000,10000,50000  BENCH_RUNS=3 (median)  BENCH_PEER_RUNS_LARGE=1 (peers above 20k files)
-// BENCH_ESLINT=0 skips ESLint on the generated corpus  BENCH_DIR=<tmp>
+// BENCH_ESLINT=0 skips ESLint on the generated corpus  BENCH_TIMEOUT=600 (s, per run)  BENCH_DIR=<tmp>
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -31,6 +31,8 @@ const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Num
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PEER_RUNS_LARGE = Number(process.env.BENCH_PEER_RUNS_LARGE ?? 1);
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+// A run that hangs (e.g. worker threads left alive after an internal error) is killed and counts as failed.
+const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT ?? 600) * 1000;
 
 interface Sample {
   wallMs: number;
@@ -42,13 +44,13 @@ interface Sample {
 /** Runs a command once: wall time, and peak RSS through GNU time when it is there. */
 function measure(command: string, args: string[], cwd: string): Sample {
   const started = performance.now();
-  const run = TIME
-    ? spawnSync(TIME, ['-f', '__RSS_KB=%M', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 })
-    : spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  const options = { cwd, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, timeout: TIMEOUT_MS, killSignal: 'SIGKILL' } as const;
+  const run = TIME ? spawnSync(TIME, ['-f', '__RSS_KB=%M', command, ...args], options) : spawnSync(command, args, options);
   const wallMs = performance.now() - started;
   const rss = /__RSS_KB=(\d+)/.exec(run.stderr ?? '')?.[1];
   if (run.status !== 0 && run.status !== 1) {
-    console.error(`  ! ${path.basename(command)} exited ${run.status}: ${(run.stderr ?? '').split('\n').slice(-4).join(' ')}`);
+    const why = run.status === null ? `was killed after ${(wallMs / 1000).toFixed(0)} s (BENCH_TIMEOUT=${TIMEOUT_MS / 1000})` : `exited ${run.status}`;
+    console.error(`  ! ${path.basename(command)} ${args.slice(0, 2).join(' ')} ${why}: ${(run.stderr ?? '').split('\n').filter((line) => !/^\s+at |__RSS_KB/.test(line)).slice(-4).join(' ')}`);
   }
   return { wallMs, rssMiB: rss ? Number(rss) / 1024 : undefined, status: run.status, stderr: run.stderr ?? '' };
 }
@@ -64,7 +66,10 @@ function repeat(times: number, prepare: () => void, run: () => Sample): Sample {
   const samples: Sample[] = [];
   for (let i = 0; i < times; i++) {
     prepare();
-    samples.push(run());
+    const sample = run();
+    // A failed run is the result: repeating a crash or a hang only costs time.
+    if (sample.status !== 0 && sample.status !== 1) return sample;
+    samples.push(sample);
   }
   return median(samples);
 }
@@ -138,7 +143,7 @@ function main(): number {
       if (!existsSync(dir)) throw new Error(`no such corpus directory: ${dir} (bench/corpora.md says how to fetch it)`);
       const targets = targetsFor(dir, args.targets);
       console.log(`\ncorpus ${dir}: held to the ${targets.name} targets (${targets.why})`);
-      benchDirectory(dir, corpusLabel(dir), targets.set, { peerRuns: RUNS, eslint: process.env.BENCH_ESLINT === '1' ? 'cold' : 'none' });
+      benchOrRecord(dir, corpusLabel(dir), targets.set, { peerRuns: RUNS, eslint: process.env.BENCH_ESLINT === '1' ? 'cold' : 'none' });
     }
   } else benchGenerated();
   return summarise();
@@ -176,7 +181,8 @@ function benchGenerated(): void {
     const targets = size >= GENERATED_TARGETS_FROM ? REAL_CORPUS : undefined;
     if (!targets) console.log(`  (report only: the targets apply from ${GENERATED_TARGETS_FROM.toLocaleString('en')} files, the real corpus's size)`);
     const peerRuns = size > 20_000 ? PEER_RUNS_LARGE : RUNS;
-    const result = benchDirectory(corpus, `generated ${size.toLocaleString('en')}`, targets, { peerRuns, eslint: process.env.BENCH_ESLINT === '0' ? 'none' : 'cold+warm' });
+    const result = benchOrRecord(corpus, `generated ${size.toLocaleString('en')}`, targets, { peerRuns, eslint: process.env.BENCH_ESLINT === '0' ? 'none' : 'cold+warm' });
+    if (!result) continue;
     shape.scan = result.scan;
     results.push(result);
   }
@@ -240,6 +246,23 @@ interface DirectoryResult {
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
+/** A directory whose scan failed outright: its verdict is recorded, the run goes on with the next one. */
+class DirectoryFailed extends Error {
+  constructor(readonly label: string) {
+    super(`${label}: a scan failed; see the targets summary`);
+  }
+}
+
+/** `benchDirectory`, with a failed scan recorded as a missed target rather than ending the run. */
+function benchOrRecord(...args: Parameters<typeof benchDirectory>): DirectoryResult | undefined {
+  try {
+    return benchDirectory(...args);
+  } catch (error) {
+    if (error instanceof DirectoryFailed) return undefined;
+    throw error;
+  }
+}
+
 /**
  * Measures one directory as it is, in one run: cold, `--jobs 1`, `--no-prefilter` (findings must be
  * identical, no internal error), warm, warm with one WebSocket file edited, pre-commit with and
@@ -255,10 +278,19 @@ function benchDirectory(corpus: string, label: string, targets: TargetSet | unde
   const noPrefilterOut = path.join(WORK, `out-${name}-no-prefilter.json`);
   const rows: RowResult[] = [];
   const crashed: string[] = [];
-  const ours = (extra: string[], output = outFile): Sample => measure(node, [cli, corpus, '--format', 'json', '--output-file', output, '--stats', ...extra], ROOT);
+  const ours = (extra: string[], output = outFile): Sample => {
+    rmSync(output, { force: true });
+    return measure(node, [cli, corpus, '--format', 'json', '--output-file', output, '--stats', ...extra], ROOT);
+  };
+  /** The report a run just wrote; a run that wrote none stops this directory's bench, loudly. */
+  const reportOf = (file: string, tool: string): JsonReport => {
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as JsonReport;
+    check(label, 'every run exited 0 or 1', `${tool} wrote no report (${crashed.join('; ') || 'no exit status'}); the rest of ${label} was not measured`, false);
+    throw new DirectoryFailed(label);
+  };
   const add = (tool: string, sample: Sample): Sample => {
     rows.push({ tool, wallMs: sample.wallMs, rssMiB: sample.rssMiB, status: sample.status });
-    if (sample.status !== 0 && sample.status !== 1) crashed.push(`${tool} exited ${sample.status}`);
+    if (sample.status !== 0 && sample.status !== 1) crashed.push(`${tool} ${sample.status === null ? `was killed after BENCH_TIMEOUT=${TIMEOUT_MS / 1000} s` : `exited ${sample.status}`}`);
     console.log(`  ${tool.padEnd(46)} ${(sample.wallMs / 1000).toFixed(2).padStart(8)} s  ${sample.rssMiB ? `${sample.rssMiB.toFixed(0)} MiB` : ''}`);
     return sample;
   };
@@ -286,10 +318,10 @@ function benchDirectory(corpus: string, label: string, targets: TargetSet | unde
   console.log(`  ${discovered.length} of ${files} source files scanned, ${passing.length} pass the prefilter (${((100 * passing.length) / Math.max(1, discovered.length)).toFixed(1)}%)`);
 
   const cold = add(COLD, repeat(RUNS, () => undefined, () => ours([])));
-  const report = JSON.parse(readFileSync(outFile, 'utf8')) as JsonReport;
+  const report = reportOf(outFile, COLD);
   add(JOBS1, repeat(RUNS, () => undefined, () => ours(['--jobs', '1'])));
   const unfiltered = add(NO_PREFILTER, ours(['--no-prefilter'], noPrefilterOut));
-  const reference = JSON.parse(readFileSync(noPrefilterOut, 'utf8')) as JsonReport;
+  const reference = reportOf(noPrefilterOut, NO_PREFILTER);
   const kept = new Set(report.findings.map(findingKey));
   const all = new Set(reference.findings.map(findingKey));
   const lost = [...all].filter((key) => !kept.has(key));
@@ -344,8 +376,8 @@ function benchDirectory(corpus: string, label: string, targets: TargetSet | unde
       const top = list[0];
       verdict(`no file over ${targets.slowestFileMs} ms (${run})`, top ? `slowest ${top.ms} ms (${shown(top.file)})` : 'no per-file times in --stats', top !== undefined && top.ms <= targets.slowestFileMs);
     }
-    verdict('every run exited 0 or 1', crashed.join('; ') || 'yes', crashed.length === 0);
   }
+  check(label, 'every run exited 0 or 1', crashed.join('; ') || 'yes', crashed.length === 0);
 
   console.log('\n| tool | wall s | files/s | peak RSS MiB |');
   console.log('|---|---:|---:|---:|');
@@ -421,34 +453,55 @@ function performanceTable(): string {
   if (columns.length === 0) return `no results in ${WORK}: run npm run bench first`;
   const n = (value: number): string => value.toLocaleString('en');
   const row = (label: string, cell: (result: DirectoryResult) => string, target = ''): string => `| ${label} | ${columns.map(cell).join(' | ')} | ${target} |`;
-  const wall = (tool: string) => (result: DirectoryResult): string => {
-    const found = result.rows.find((entry) => entry.tool === tool);
-    return found ? seconds(found.wallMs) : '–';
+  const find = (result: DirectoryResult, tool: string): RowResult | undefined => result.rows.find((entry) => entry.tool === tool);
+  // A cell over its column's target says so: the table is read without the log.
+  const missed = (result: DirectoryResult, pick: (set: TargetSet) => number | undefined, value: number): string => {
+    const bound = result.targets ? pick(result.targets) : undefined;
+    return bound !== undefined && !(value <= bound) ? ' ✗' : '';
   };
-  const limit = (pick: (set: TargetSet) => number | undefined, unit: string): string =>
-    [...new Set(columns.flatMap((result) => (result.targets && pick(result.targets) !== undefined ? [`≤ ${pick(result.targets)}${unit}`] : [])))].join(', ');
+  const wall = (tool: string, pick: (set: TargetSet) => number | undefined = () => undefined) => (result: DirectoryResult): string => {
+    const found = find(result, tool);
+    return found ? `${seconds(found.wallMs)}${missed(result, pick, found.wallMs / 1000)}` : '–';
+  };
+  const limit = (pick: (set: TargetSet) => number | undefined, unit: string): string => {
+    const bounds = new Map<string, string[]>();
+    for (const result of columns) {
+      const bound = result.targets ? pick(result.targets) : undefined;
+      if (bound !== undefined) bounds.set(`≤ ${bound}${unit}`, [...(bounds.get(`≤ ${bound}${unit}`) ?? []), result.label]);
+    }
+    return [...bounds].map(([bound, labels]) => (bounds.size > 1 ? `${bound} (${labels.join(', ')})` : bound)).join('; ');
+  };
+  const ratio = (result: DirectoryResult): number | undefined => {
+    const [cold, sg] = [find(result, COLD), find(result, AST_GREP)];
+    return cold && sg ? cold.wallMs / sg.wallMs : undefined;
+  };
+  const peak = (result: DirectoryResult): number => Math.max(...result.rows.filter((entry) => entry.tool !== NO_PREFILTER && entry.tool.startsWith('ws-mock-audit')).map((entry) => entry.rssMiB ?? 0));
   const lines = [
     `| | ${columns.map((result) => result.label).join(' | ')} | target (issue 14) |`,
     `|---|${columns.map(() => '---:').join('|')}|---|`,
     row('source files / scanned / pass the prefilter', (result) => `${n(result.files)} / ${n(result.scanned)} / ${n(result.passing)}`),
     row(`cold (median of ${columns[0]?.runs ?? RUNS})`, wall(COLD)),
     row('cold, `--jobs 1`', wall(JOBS1)),
-    row('warm `--cache`, nothing changed', wall(WARM), limit((set) => set.warmSeconds, ' s')),
-    row('warm, 1 file edited', wall(EDITED), limit((set) => set.editedSeconds, ' s')),
-    row('pre-commit, 3 files with WebSocket code', wall(PRECOMMIT_WS), limit((set) => set.precommitWsSeconds, ' s')),
-    row('pre-commit, 3 files without', wall(PRECOMMIT_OTHER), limit((set) => set.precommitOtherSeconds, ' s')),
+    row('warm `--cache`, nothing changed', wall(WARM, (set) => set.warmSeconds), limit((set) => set.warmSeconds, ' s')),
+    row('warm, 1 file edited', wall(EDITED, (set) => set.editedSeconds), limit((set) => set.editedSeconds, ' s')),
+    row('pre-commit, 3 files with WebSocket code', wall(PRECOMMIT_WS, (set) => set.precommitWsSeconds), limit((set) => set.precommitWsSeconds, ' s')),
+    row('pre-commit, 3 files without', wall(PRECOMMIT_OTHER, (set) => set.precommitOtherSeconds), limit((set) => set.precommitOtherSeconds, ' s')),
     row('ast-grep 0.51, 2 threads', wall(AST_GREP)),
     row('**cold / ast-grep**', (result) => {
-      const [cold, sg] = [result.rows.find((entry) => entry.tool === COLD), result.rows.find((entry) => entry.tool === AST_GREP)];
-      return cold && sg ? `**${(cold.wallMs / sg.wallMs).toFixed(2)}×**` : '–';
+      const value = ratio(result);
+      return value === undefined ? '–' : `**${value.toFixed(2)}×**${missed(result, (set) => set.coldRatio, value)}`;
     }, limit((set) => set.coldRatio, '×')),
-    row('peak RSS (cold, warm, edit, pre-commit)', (result) => `${Math.max(...result.rows.filter((entry) => entry.tool !== NO_PREFILTER && entry.tool.startsWith('ws-mock-audit')).map((entry) => entry.rssMiB ?? 0)).toFixed(0)} MiB`, limit((set) => set.rssMiB, ' MiB')),
+    row('peak RSS (cold, warm, edit, pre-commit)', (result) => `${peak(result).toFixed(0)} MiB${missed(result, (set) => set.rssMiB, peak(result))}`, limit((set) => set.rssMiB, ' MiB')),
     row('`--no-prefilter` (every file parsed, once)', wall(NO_PREFILTER)),
-    row('findings; lost / extra against `--no-prefilter`', (result) => `${n(result.findings)}; ${result.lost.length} / ${result.extra.length}`, '0 / 0'),
-    row('slowest file: cold / `--no-prefilter`', (result) => `${result.slowest[0]?.ms ?? '?'} ms / ${result.slowestNoPrefilter[0]?.ms ?? '?'} ms`, limit((set) => set.slowestFileMs, ' ms')),
+    row('findings; lost / extra against `--no-prefilter`', (result) => `${n(result.findings)}; ${result.lost.length} / ${result.extra.length}${result.lost.length + result.extra.length > 0 ? ' ✗' : ''}`, '0 / 0'),
+    row('slowest file: cold / `--no-prefilter`', (result) => {
+      const [cold, all] = [result.slowest[0]?.ms ?? Number.NaN, result.slowestNoPrefilter[0]?.ms ?? Number.NaN];
+      return `${cold} ms / ${all} ms${missed(result, (set) => set.slowestFileMs, Math.max(cold, all))}`;
+    }, limit((set) => set.slowestFileMs, ' ms')),
     row('targets met', (result) => (result.checked ? `${result.met} / ${result.checked}` : 'report only')),
   ];
-  const slow = columns.map((result) => `- ${result.label}, 5 slowest files (cold; \`--no-prefilter\`): ${result.slowest.map((entry) => `\`${entry.file}\` ${entry.ms} ms`).join(', ')}; ${result.slowestNoPrefilter.map((entry) => `\`${entry.file}\` ${entry.ms} ms`).join(', ')}`);
+  const files = (list: { file: string; ms: number }[]): string => list.map((entry) => `\`${entry.file}\` ${entry.ms} ms`).join(', ');
+  const slow = columns.map((result) => `- ${result.label}, 5 slowest files. Cold: ${files(result.slowest)}. \`--no-prefilter\`: ${files(result.slowestNoPrefilter)}.`);
   const when = columns.map((result) => `${result.label} at ${result.commit}, ${result.date.slice(0, 16).replace('T', ' ')} UTC, load ${result.loadAverage.map((value) => value.toFixed(1)).join(' ')}`);
   return [...lines, '', ...slow, '', `Measured: ${when.join('; ')}.`].join('\n');
 }
