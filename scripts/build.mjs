@@ -4,7 +4,7 @@
 // and the codemod as one CommonJS file that `jscodeshift -t` loads (jscodeshift requires transforms).
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { renameSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,8 +35,28 @@ await build({
 // The parser (ts-morph, TypeScript), jscodeshift and ajv stay outside: they load lazily, only
 // when a file has to be parsed or a config validated. Dynamic imports become chunks of their own.
 // The worker is an entry point next to the chunk that starts it (`new URL('./worker.js', ...)`).
+// The CommonJS packages load through `require` (the banner's), not `import`: Node's ESM loader
+// would first scan their source for export names (cjs-module-lexer: ~60 ms over TypeScript's 9 MB)
+// and bypass the code cache that bin/ installs for `require`. From @ts-morph/common the CLI takes
+// only `ts`, so it requires the TypeScript module itself, not the whole ts-morph helper bundle.
+const COMMONJS_EXTERNALS = /^(ts-morph|@ts-morph\/common|typescript|jscodeshift|@babel\/parser|ajv)$/;
+const requireCommonJs = {
+  name: 'require-commonjs-externals',
+  setup(bundle) {
+    // The shim's own require() of the package is left to esbuild, which keeps it external.
+    bundle.onResolve({ filter: COMMONJS_EXTERNALS }, (args) => (args.namespace === 'commonjs-external' ? undefined : { path: args.path, namespace: 'commonjs-external' }));
+    bundle.onLoad({ filter: /.*/, namespace: 'commonjs-external' }, (args) => ({
+      contents:
+        args.path === '@ts-morph/common'
+          ? "module.exports = { ts: require('@ts-morph/common/dist/typescript.js') };"
+          : `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+checkTsMorphCommonImports(path.join(root, 'src'));
 await build({
-  entryPoints: { main: path.join(root, 'src', 'cli', 'index.ts'), worker: path.join(root, 'src', 'facts', 'worker.ts') },
+  entryPoints: { main: path.join(root, 'src', 'cli', 'index.ts'), worker: path.join(root, 'src', 'cli', 'worker-entry.ts') },
   outdir: path.join(dist, 'cli'),
   bundle: true,
   splitting: true,
@@ -48,6 +68,24 @@ await build({
   external: ['ts-morph', '@ts-morph/common', 'typescript', 'jscodeshift', '@babel/parser', 'ajv'],
   // Bundled CommonJS dependencies call require() for Node's built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
+  plugins: [requireCommonJs],
   logLevel: 'warning',
 });
 console.error('built dist/');
+
+/** The CLI bundle hands out only `ts` for @ts-morph/common: any other import from it must fail the build, not run undefined. */
+function checkTsMorphCommonImports(dir) {
+  for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!entry.endsWith('.ts')) continue;
+    const text = readFileSync(path.join(dir, entry), 'utf8');
+    for (const match of text.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s+from\s+'@ts-morph\/common'/g)) {
+      const names = (match[2] ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+      if (!match[1] && names.some((name) => name !== 'ts' && !name.startsWith('type '))) {
+        throw new Error(`${entry} imports ${names.join(', ')} from @ts-morph/common; scripts/build.mjs gives the CLI only \`ts\` from it`);
+      }
+    }
+    if (/import\s+\*\s+as\s+\w+\s+from\s+'@ts-morph\/common'|import\s+\w+\s+from\s+'@ts-morph\/common'/.test(text)) {
+      throw new Error(`${entry} imports @ts-morph/common as a whole; scripts/build.mjs gives the CLI only \`ts\` from it`);
+    }
+  }
+}

@@ -130,7 +130,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   } else if (options.staged) {
     const index = openGitIndex(cwd);
     reader = index.reader;
-    discovery = discoverStaged(index.staged, paths, cwd, config, includeTests);
+    discovery = discoverStaged(index.staged, paths, cwd, config, includeTests, index.indexed);
   } else if (cache) {
     // A warm run skips the walk when no directory it read has changed since.
     const key = walkKey(paths, cwd, config, includeTests);

@@ -115,6 +115,37 @@ git('--staged links helpers from the index too', () => {
   rmSync(repo.dir, { recursive: true, force: true });
 });
 
+git('--staged with named files: one not in the index is exit 2 naming it; one in the index is scanned from it', () => {
+  const repo = gitRepo({ 'src/chat.ts': HANDLER([FAKE_A]), 'src/other.ts': 'export const x = 1;\n' });
+  // Untracked (never added): nothing of it is in the index, so nothing could be scanned.
+  repo.write('src/new.ts', HANDLER([FAKE_B]));
+  const untracked = runCli(['--staged', 'src/new.ts', '--format', 'json'], { cwd: repo.dir });
+  assert.is(untracked.status, 2, untracked.stdout);
+  assert.match(untracked.stderr, '`src/new.ts` is not in it');
+  assert.match(untracked.stderr, 'git add');
+  assert.not.match(untracked.stdout, '"filesScanned"');
+  // A misspelt path among good ones is named, too.
+  const misspelt = runCli(['--staged', 'src/chat.ts', 'src/chta.ts'], { cwd: repo.dir });
+  assert.is(misspelt.status, 2);
+  assert.match(misspelt.stderr, '`src/chta.ts`');
+  // Tracked and unchanged: named, it is scanned from the index (what the commit will hold), not skipped.
+  repo.write('src/chat.ts', HANDLER(['ws.send(String(raw));']));
+  const unchanged = runCli(['--staged', 'src/chat.ts', '--format', 'json'], { cwd: repo.dir });
+  assert.is(unchanged.status, 1, unchanged.stderr);
+  const report = JSON.parse(unchanged.stdout);
+  assert.is(report.summary.filesScanned, 1);
+  assert.is(report.findings[0]?.file, 'src/chat.ts');
+  // Once added, the new file is scanned.
+  repo.git('add', 'src/new.ts');
+  const added = runCli(['--staged', 'src/new.ts', '--format', 'json'], { cwd: repo.dir });
+  assert.is(added.status, 1, added.stderr);
+  assert.is(JSON.parse(added.stdout).findings[0]?.file, 'src/new.ts');
+  // A named folder that holds tracked files but nothing staged has nothing to commit: not an error.
+  repo.git('commit', '-qm', 'add new');
+  assert.is(runCli(['--staged', 'src'], { cwd: repo.dir }).status, 0);
+  rmSync(repo.dir, { recursive: true, force: true });
+});
+
 git('--staged outside a git repository is a usage error', () => {
   const run = runCli(['--staged'], { cwd: '/' });
   assert.is(run.status, 2);

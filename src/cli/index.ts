@@ -14,6 +14,8 @@ import { formatStylish } from '../report/stylish.js';
 import { formatHtml, type HtmlExtras } from '../report/html/index.js';
 import { scan, type ScanResult } from '../scan.js';
 
+export { enableCompileCache } from './compile-cache.js';
+
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;

@@ -159,12 +159,24 @@ export function discoverFiles(paths: string[], cwd: string, config: Config, incl
   return { inputs, errors };
 }
 
-/** `--staged`: the staged source files under the given paths (files named exactly count as explicit). */
-export function discoverStaged(staged: string[], paths: string[], cwd: string, config: Config, includeTests: boolean): Discovery {
+/**
+ * `--staged`: the staged source files under the given paths (files named exactly count as explicit).
+ * With `indexed` (every path in the git index), a named file that is in the index but unchanged is
+ * scanned too (its staged content is what will be committed), and a named path that is not in the
+ * index at all (untracked, never added, misspelt) is a usage error naming it, rather than a run that
+ * scans nothing and passes.
+ */
+export function discoverStaged(staged: string[], paths: string[], cwd: string, config: Config, includeTests: boolean, indexed?: ReadonlySet<string>): Discovery {
   const filter = createInputFilter(cwd, config, includeTests);
   const roots = (paths.length > 0 ? paths : ['.']).map((given) => path.resolve(cwd, given));
+  const candidates = new Set(staged);
+  if (indexed && paths.length > 0) {
+    const missing = roots.filter((root) => !indexed.has(root) && !hasIndexedBelow(indexed, root));
+    if (missing.length > 0) throw notInIndex(missing.map((root) => relativeTo(cwd, root) || '.'));
+    for (const root of roots) if (indexed.has(root)) candidates.add(root);
+  }
   const inputs: Input[] = [];
-  for (const file of [...staged].sort()) {
+  for (const file of [...candidates].sort()) {
     if (!isSourceFile(file)) continue;
     const explicit = roots.includes(file);
     const root = roots.find((candidate) => explicit || file.startsWith(`${candidate}${path.sep}`));
@@ -172,6 +184,20 @@ export function discoverStaged(staged: string[], paths: string[], cwd: string, c
     inputs.push({ file, explicit });
   }
   return { inputs, errors: [] };
+}
+
+function hasIndexedBelow(indexed: ReadonlySet<string>, dir: string): boolean {
+  const prefix = dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
+  for (const file of indexed) if (file.startsWith(prefix)) return true;
+  return false;
+}
+
+function notInIndex(names: string[]): UsageError {
+  const listed = names.map((name) => `\`${name}\``).join(', ');
+  return new UsageError(
+    `--staged scans the git index, and ${listed} ${names.length === 1 ? 'is' : 'are'} not in it (untracked, not added yet, or misspelt): nothing of ${names.length === 1 ? 'it' : 'them'} was scanned.`,
+    `\`git add\` ${names.length === 1 ? 'the file' : 'them'} first, or drop --staged to scan the work tree.`,
+  );
 }
 
 /** The directory fingerprints are relative to: the enclosing git work tree, else `cwd`. */

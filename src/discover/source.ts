@@ -19,6 +19,8 @@ export interface GitIndex {
   reader: SourceReader;
   /** Absolute paths of files added, copied, modified or renamed in the index. */
   staged: string[];
+  /** Absolute paths of every file in the index. */
+  indexed: ReadonlySet<string>;
 }
 
 function git(cwd: string, args: string[]): Buffer {
@@ -29,7 +31,8 @@ function git(cwd: string, args: string[]): Buffer {
 export function openGitIndex(cwd: string): GitIndex {
   let top: string;
   try {
-    top = git(cwd, ['rev-parse', '--show-toplevel']).toString().trim();
+    // The top spelt from cwd (not git's real path): paths named through a symbolic link then match.
+    top = path.resolve(cwd, git(cwd, ['rev-parse', '--show-cdup']).toString().trim());
   } catch {
     throw new UsageError('--staged needs a git repository, and this directory is not in one.', 'Run it inside the repository, or drop --staged.');
   }
@@ -49,5 +52,5 @@ export function openGitIndex(cwd: string): GitIndex {
       }
     },
   };
-  return { reader, staged };
+  return { reader, staged, indexed };
 }

@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import { isMainThread } from 'node:worker_threads';
+
+/**
+ * Compiling the parser is most of a short run: TypeScript's compiler is one 9 MB CommonJS file
+ * that V8 compiles afresh in every process (~0.25 s on 2 cores, the bulk of a pre-commit hook on
+ * three files), and jscodeshift with Babel adds more when a finding is checked for `fix`. V8 can
+ * reuse compiled code across processes from a code cache. Node 22.1+ keeps one itself
+ * (`module.enableCompileCache()`); on older Node the same is done here for large CommonJS
+ * modules from node_modules, in a directory of the temporary folder that belongs to this user.
+ *
+ * NODE_DISABLE_COMPILE_CACHE=1 turns either off; NODE_COMPILE_CACHE=dir moves it (as in Node).
+ * Returns where the cache lives, or undefined when there is none.
+ */
+export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+  const native = (Module as unknown as { enableCompileCache?: (dir?: string) => { directory?: string } }).enableCompileCache;
+  if (typeof native === 'function') return native(env.NODE_COMPILE_CACHE)?.directory;
+  const dir = path.join(env.NODE_COMPILE_CACHE || path.join(tmpdir(), 'ws-mock-audit-compile-cache'), `${process.version}-${process.arch}`);
+  if (!privateDirectory(dir)) return undefined;
+  installCodeCache(dir);
+  return dir;
+}
+
+/** Below this size compiling costs less than looking a cache entry up. */
+const MIN_SOURCE = 64 * 1024;
+
+interface CommonJsModule {
+  exports: unknown;
+  require(id: string): unknown;
+  _compile(content: string, filename: string, format?: string): unknown;
+}
+
+interface ModuleStatics {
+  wrap(content: string): string;
+  _resolveFilename(request: string, parent: CommonJsModule, isMain: boolean, options?: unknown): string;
+  _resolveLookupPaths(request: string, parent: CommonJsModule): string[] | null;
+  _extensions: unknown;
+  _cache: unknown;
+  prototype: CommonJsModule;
+}
+
+let installed = false;
+
+/**
+ * Wraps `Module.prototype._compile` (as v8-compile-cache does for older Node): a large module from
+ * node_modules is compiled with the cached data when its entry (keyed by path, size and mtime; V8
+ * itself checks its version, flags and the source length) is there, and its code is cached when it
+ * was not. The entry is written at exit on the main thread, so it also holds the functions the run
+ * compiled lazily (TypeScript's parser itself); a worker thread, which is terminated rather than
+ * exiting, writes it as soon as the module has run.
+ */
+function installCodeCache(dir: string): void {
+  if (installed) return;
+  installed = true;
+  const statics = Module as unknown as ModuleStatics;
+  const original = statics.prototype._compile;
+  const pending: { script: vm.Script; file: string }[] = [];
+  const flush = (): void => {
+    for (const { script, file } of pending.splice(0)) writeEntry(file, script.createCachedData());
+  };
+  if (isMainThread) process.once('exit', flush);
+
+  statics.prototype._compile = function compileWithCache(this: CommonJsModule, content: string, filename: string, format?: string): unknown {
+    if ((format !== undefined && format !== 'commonjs') || content.length < MIN_SOURCE || !filename.includes(`${path.sep}node_modules${path.sep}`)) {
+      return original.call(this, content, filename, format);
+    }
+    const stats = statSync(filename, { throwIfNoEntry: false });
+    const file = stats && path.join(dir, createHash('sha256').update(`${filename}\0${stats.size}\0${stats.mtimeMs}`).digest('hex').slice(0, 32));
+    const cachedData = file ? readEntry(file) : undefined;
+    let script: vm.Script;
+    try {
+      script = new vm.Script(statics.wrap(content), { filename, cachedData });
+    } catch {
+      // Whatever does not compile as a plain CommonJS wrapper (a hashbang line, ES module syntax)
+      // goes the ordinary way, which also reports a real syntax error as Node does.
+      return original.call(this, content, filename, format);
+    }
+    if (file && (!cachedData || script.cachedDataRejected)) pending.push({ script, file });
+    const compiled = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
+    const result = compiled.call(this.exports, this.exports, requireFor(this, statics), this, filename, path.dirname(filename));
+    if (!isMainThread) flush();
+    return result;
+  };
+}
+
+/** The `require` a module's code is given (what Node's own makeRequireFunction provides). */
+function requireFor(module: CommonJsModule, statics: ModuleStatics): NodeJS.Require {
+  const require = ((id: string) => module.require(id)) as NodeJS.Require;
+  const resolve = ((request: string, options?: unknown) => statics._resolveFilename(request, module, false, options)) as NodeJS.RequireResolve;
+  resolve.paths = (request: string) => statics._resolveLookupPaths(request, module);
+  require.resolve = resolve;
+  require.main = process.mainModule;
+  require.extensions = statics._extensions as NodeJS.Require['extensions'];
+  require.cache = statics._cache as NodeJS.Require['cache'];
+  return require;
+}
+
+/**
+ * A code cache is code this process will run, so it is only kept in a directory that this user
+ * owns and nobody else can write to (the temporary folder is shared on multi-user machines).
+ */
+function privateDirectory(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stats = statSync(dir);
+    const uid = process.getuid?.();
+    return stats.isDirectory() && (uid === undefined || stats.uid === uid) && (stats.mode & 0o022) === 0;
+  } catch {
+    // No writable temporary folder: run without a cache, as before.
+    return false;
+  }
+}
+
+function readEntry(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    // No entry yet: this run compiles and writes one.
+    return undefined;
+  }
+}
+
+function writeEntry(file: string, data: Buffer): void {
+  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    writeFileSync(temporary, data, { mode: 0o600 });
+    renameSync(temporary, file);
+  } catch {
+    // A full disk or a read-only folder only costs the next run its compile time.
+  }
+}

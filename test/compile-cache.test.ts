@@ -1,0 +1,75 @@
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FAKE_HANDLER, runCli } from './helpers/cli.js';
+import { scratchDir, writeFiles } from './helpers/consumer.js';
+
+// The code cache bin/ installs before the parser loads (src/cli/compile-cache.ts): Node's own on
+// 22.1+, ours on older Node. What a test can pin is that it is used and never changes an answer.
+const cache = suite('compile cache: the parser compiled once, reused by later runs');
+const nativeCache = typeof (Module as unknown as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+
+function entries(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((name) => path.join(dir, name)).filter((file) => statSync(file).isFile());
+}
+
+/** The JSON report without its timing, which differs run to run. */
+function report(run: { stdout: string }): unknown {
+  const parsed = JSON.parse(run.stdout) as { summary: Record<string, unknown> };
+  delete parsed.summary.durationMs;
+  return parsed;
+}
+
+function project(): string {
+  const dir = scratchDir('wma-compile-cache-');
+  writeFiles(dir, { 'src/chat.ts': FAKE_HANDLER, 'src/supervisor.ts': 'export async function getRequestScopedSupervisor(req: Request) { return req; }\n' });
+  return dir;
+}
+
+cache('the first run writes the cache, later runs read it and report the same; a corrupt entry is compiled afresh', () => {
+  const dir = project();
+  const location = scratchDir('wma-cc-location-');
+  const env = { NODE_COMPILE_CACHE: location, NODE_DISABLE_COMPILE_CACHE: undefined };
+  const first = runCli(['src', '--format', 'json'], { cwd: dir, env });
+  assert.is(first.status, 1, first.stderr);
+  const written = entries(location);
+  assert.ok(written.length > 0, 'the parser (and jscodeshift for `fixable`) left compiled code behind');
+  const second = runCli(['src', '--format', 'json'], { cwd: dir, env });
+  assert.is(second.status, 1, second.stderr);
+  assert.equal(report(second), report(first));
+
+  // Garbage where the compiled code was: V8 rejects it, the run compiles from source, same answer.
+  for (const file of written) writeFileSync(file, Buffer.alloc(statSync(file).size, 7));
+  const corrupt = runCli(['src', '--format', 'json'], { cwd: dir, env });
+  assert.is(corrupt.status, 1, corrupt.stderr);
+  assert.equal(report(corrupt), report(first));
+  if (!nativeCache) assert.ok(entries(location).some((file) => readFileSync(file).some((byte) => byte !== 7)), 'rejected entries are written again');
+});
+
+cache('NODE_DISABLE_COMPILE_CACHE=1 writes nothing', () => {
+  const dir = project();
+  const location = scratchDir('wma-cc-off-');
+  const run = runCli(['src', '--format', 'json'], { cwd: dir, env: { NODE_COMPILE_CACHE: location, NODE_DISABLE_COMPILE_CACHE: '1' } });
+  assert.is(run.status, 1, run.stderr);
+  assert.equal(entries(location), []);
+});
+
+cache('compiled code is not taken from a folder that others can write to', () => {
+  if (nativeCache) return; // Node's own cache decides for itself where it lives.
+  const dir = project();
+  const location = scratchDir('wma-cc-shared-');
+  const versioned = path.join(location, `${process.version}-${process.arch}`);
+  const env = { NODE_COMPILE_CACHE: location, NODE_DISABLE_COMPILE_CACHE: undefined };
+  runCli(['src', '--format', 'json'], { cwd: dir, env });
+  assert.ok(entries(versioned).length > 0);
+  for (const file of entries(versioned)) rmSync(file);
+  chmodSync(versioned, 0o777);
+  const run = runCli(['src', '--format', 'json'], { cwd: dir, env });
+  assert.is(run.status, 1, run.stderr);
+  assert.equal(entries(versioned), [], 'a world-writable cache folder is ignored');
+});
+
+cache.run();
