@@ -153,7 +153,9 @@ function main(): number {
 function calibrate(dirs: string[]): number {
   const shapes = dirs.map((dir): CorpusShape => {
     const output = path.join(WORK, 'out-calibrate.json');
-    measure(node, [cli, dir, '--format', 'json', '--output-file', output], ROOT);
+    rmSync(output, { force: true });
+    const run = measure(node, [cli, dir, '--format', 'json', '--output-file', output], ROOT);
+    if (!existsSync(output)) throw new Error(`--calibrate: the cold scan of ${dir} wrote no report (exit status ${run.status}); nothing was written`);
     return { ...measureShape(dir), corpus: corpusLabel(dir), scan: scanOutcome(JSON.parse(readFileSync(output, 'utf8')) as ScanReport) };
   });
   const [first] = shapes;
