@@ -9,8 +9,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KINDS, PERCENTILES, type CorpusShape, type Kind } from './shape.js';
 
-/** Bump when the templates change, so cached corpora are regenerated (a new calibration does too). */
-const GENERATOR_VERSION = 4;
 export const CALIBRATION = path.join(path.dirname(fileURLToPath(import.meta.url)), 'calibration.json');
 
 /** Mulberry32: the corpus is the same on every machine and every run. */
@@ -276,16 +274,9 @@ router.${pick(random, ['get', 'post', 'put', 'delete'])}(
   '/${entity.toLowerCase()}s/:id/${pick(random, WORDS)}${serial}',
   async (req${typed ? ': Request' : ''}, res${typed ? ': Response' : ''}) => {
     const value = await store.load${entity}(req.params.id);
-    if (!value) {
-      return res.status(404).json({ error: '${entity.toLowerCase()} not found' });
-    }
-
+    if (!value) return res.status(404).json({ error: '${entity.toLowerCase()} not found', id: req.params.id });
     const page = Number(req.query.page ?? 0);
-    res.json({
-      ...value,
-      page,
-      items: value.items.slice(page * 50, page * 50 + 50),
-    });
+    res.json({ ...value, page, items: value.items.slice(page * 50, page * 50 + 50) });
   },
 );
 `;
@@ -306,12 +297,8 @@ export async function sync${entity}${serial}(ids${typed ? ': string[]' : ''}, op
   }
   return `
 export const ${entity.toLowerCase()}Rules${serial} = [
-  { field: 'name', required: true, max: ${10 + Math.floor(random() * 200)} },
-  {
-    field: 'owner',
-    required: ${random() < 0.5},
-    pattern: /^[a-z0-9-]+$/,
-  },
+  { field: 'name', required: true, max: ${10 + Math.floor(random() * 200)}, message: 'name is required' },
+  { field: 'owner', required: ${random() < 0.5}, pattern: /^[a-z0-9-]+$/, message: 'owner is a slug' },
   { field: 'tags', max: ${Math.floor(random() * 20)} },
 ];
 `;
@@ -463,7 +450,8 @@ export function loadCalibration(): CorpusShape {
 export function ensureCorpus(root: string, files: number): string {
   const calibration = readFileSync(CALIBRATION, 'utf8');
   const shape = JSON.parse(calibration) as CorpusShape;
-  const stamp = `${GENERATOR_VERSION}-${createHash('sha256').update(calibration).digest('hex').slice(0, 12)}`;
+  // A corpus on disk is reused only if this generator and the calibration are unchanged since it was written.
+  const stamp = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).update(calibration).digest('hex').slice(0, 16);
   const dir = path.join(root, `corpus-${files}`);
   const marker = path.join(dir, '.corpus.json');
   if (existsSync(marker) && JSON.parse(readFileSync(marker, 'utf8')).version === stamp) return dir;
