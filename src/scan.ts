@@ -97,6 +97,11 @@ type FactsModule = typeof import('./facts/index.js');
  * measured with `npm run bench` on 2 cores.
  */
 const POOL_MIN_FILES = 2_000;
+/**
+ * Nor for a few files to parse in a large scan (a warm run after an edit): starting a thread that
+ * loads the parser while this one waits costs more than parsing them here.
+ */
+const POOL_MIN_PARSED = 16;
 type Graph = ReturnType<typeof import('./link/index.js').link>;
 
 interface RawFinding extends RuleFinding {
@@ -153,7 +158,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const stats = { prefiltered: 0, skippedNow: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0 };
   const skipped: SkippedFile[] = [];
   // A file named on the command line is always analysed: no size limit, never "minified".
-  const named = new Set(discovery.inputs.flatMap((input) => (input.explicit ? [input.file] : [])));
+  const named = new Set(discovery.inputs.filter((input) => input.explicit).map((input) => input.file));
   for (const error of discovery.errors) if (error.kind === 'unreadable') skipped.push({ file: error.file, reason: 'unreadable', message: error.message });
   const slowest: { file: string; ms: number }[] = [];
 
@@ -195,9 +200,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     else errors.push({ file, message: outcome.message, kind: outcome.skipped });
   };
 
-  // Large scans start workers at the first file that needs parsing: they load the parser and parse
+  // Large scans start workers once a batch of files needs parsing: they load the parser and parse
   // while this thread goes on reading and prefiltering (--jobs n: this thread and n - 1 workers).
-  // A warm run where everything comes from the cache starts none.
+  // A warm run where everything, or all but a few files, comes from the cache starts none.
   const poolModule = jobs > 1 && !options.typeAware && discovery.inputs.length >= POOL_MIN_FILES ? await import('./facts/pool.js') : undefined;
   let pool: FactsPool | undefined;
   const pending: Promise<Extracted[]>[] = [];
@@ -243,8 +248,11 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       continue;
     }
     candidates.push({ file, text });
-    if (poolModule) {
-      pool ??= poolModule.startPool(jobs - 1, config.facts);
+    if (poolModule && (pool || candidates.length >= POOL_MIN_PARSED)) {
+      if (!pool) {
+        pool = poolModule.startPool(jobs - 1, config.facts);
+        batch.push(...candidates.slice(0, -1));
+      }
       batch.push({ file, text });
       if (batch.length >= 16) flush();
     }

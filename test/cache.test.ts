@@ -31,7 +31,7 @@ interface Project {
   write(file: string, text: string): string;
   /** Dates every file and directory back by `secondsAgo` (distinct values tell edits apart). */
   age(secondsAgo: number): void;
-  index(): { files: string[]; walk?: unknown };
+  index(): { files: string[]; walk?: unknown; delta?: string };
 }
 
 function project(): Project {
@@ -182,6 +182,62 @@ withProject('a scan of a few files (a hook) keeps the cache of the full scan; a 
   assert.ok(there.stats.filesParsed > 0, 'facts name files by absolute path: not reused from another place');
   assert.ok(there.findings.every((finding) => finding.file.startsWith(moved)));
   assert.equal(names(there), names(full));
+});
+
+withProject('an edit rewrites only the edited files\' facts (a delta file), not the facts of the whole project', async (p) => {
+  p.write('src/ws/room.ts', handler('roomRequest'));
+  p.age(600);
+  const cold = await p.run();
+  const factsFile = path.join(p.location, 'index.facts.json');
+  const deltaFile = path.join(p.location, 'index.facts-delta.json');
+  const base = readFileSync(factsFile, 'utf8');
+  const deltaNames = (): string[] => Object.keys(JSON.parse(readFileSync(deltaFile, 'utf8')).facts).sort();
+
+  p.write('src/ws/chat.ts', handler('renamedRequest'));
+  p.age(300);
+  const edited = await p.run();
+  assert.is(edited.stats.filesParsed, 1);
+  assert.equal(names(edited), ['fake-request@chat.ts:7', 'fake-request@room.ts:7']);
+  assert.is(readFileSync(factsFile, 'utf8'), base, 'the facts file is not written again');
+  assert.equal(deltaNames(), [path.join('src', 'ws', 'chat.ts')]);
+  // The delta carries over: an edit elsewhere adds to it, and both are read back.
+  p.write('src/ws/room.ts', handler('otherRequest'));
+  p.age(200);
+  await p.run();
+  assert.equal(deltaNames(), [path.join('src', 'ws', 'chat.ts'), path.join('src', 'ws', 'room.ts')]);
+  p.write('src/ws/chat.ts', handler('chatRequest'));
+  p.age(100);
+  const warm = await p.run();
+  assert.is(warm.stats.filesParsed, 1, 'the edit of room.ts comes from the delta');
+  assert.equal(names(warm), names(cold));
+  assert.is(readFileSync(factsFile, 'utf8'), base);
+
+  // A lost delta file: the facts file is stale for files only the delta could name, so nothing
+  // in it is trusted and every file with facts is analysed again (room.ts's old facts would
+  // otherwise be taken for its new content).
+  rmSync(deltaFile);
+  p.write('src/util.ts', 'export const add = (a: number, b: number): number => a + b + 0;\n');
+  p.age(50);
+  const recovered = await p.run();
+  assert.is(recovered.stats.filesParsed, cold.stats.filesParsed);
+  assert.equal(names(recovered), names(cold));
+});
+
+withProject('once many files changed, the delta is folded into the facts file', async (p) => {
+  for (let i = 0; i < 70; i++) p.write(`src/lib/m${i}.ts`, handler(`request${i}`));
+  p.age(600);
+  await p.run();
+  for (let i = 0; i < 70; i++) p.write(`src/lib/m${i}.ts`, handler(`changed${i}`));
+  p.age(300);
+  const edited = await p.run();
+  assert.is(edited.stats.filesParsed, 70);
+  assert.not.ok(p.index().delta, 'no delta: everything is in the facts file again');
+  p.write('src/lib/m0.ts', handler('again'));
+  p.age(200);
+  const once = await p.run();
+  assert.is(once.stats.filesParsed, 1);
+  assert.ok(p.index().delta);
+  assert.is(once.findings.filter((finding) => finding.ruleId === 'fake-request').length, 71);
 });
 
 cache.run();

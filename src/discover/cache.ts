@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FileError, FileFacts, Finding, SkipReason } from '../types.js';
-import { relativeTo, type Input, type WalkTrace } from './files.js';
+import { MAY_BE_ABSENT, relativeTo, type Input, type WalkTrace } from './files.js';
 
 /** The whole outcome of the last run, reusable when no input changed. */
 export interface CachedResult {
@@ -11,8 +11,9 @@ export interface CachedResult {
   errors: FileError[];
 }
 
-// 3: findings in the cached result carry `framework` and `shape`; 4: skips and internal errors are cached (`notes`).
-const FORMAT = 4;
+// 3: findings in the cached result carry `framework` and `shape`; 4: skips and internal errors are cached (`notes`);
+// 5: facts changed since the facts file was written are in a delta file (`delta`).
+const FORMAT = 5;
 const HASH_LENGTH = 22;
 const NO_HASH = '-'.repeat(HASH_LENGTH);
 /**
@@ -22,6 +23,9 @@ const NO_HASH = '-'.repeat(HASH_LENGTH);
  * hashes instead; directories that recent are not trusted to list the same entries next time.
  */
 const RACY_MS = 2_000;
+/** The delta file is folded into the facts file once it holds more than this many files, or this share of all. */
+const DELTA_MIN = 64;
+const DELTA_SHARE = 0.05;
 
 /**
  * The index file, read on every run, is columnar (one array per field, not an object per file):
@@ -34,6 +38,11 @@ interface IndexFile {
   key: string;
   /** Written with the facts file; a facts file of another generation does not belong to this index. */
   generation: string;
+  /**
+   * The facts changed since the facts file was written live in a small second file (its id here):
+   * a run that re-analyses a few files writes those, not the whole facts file again.
+   */
+  delta?: string;
   /** Paths relative to the root (the working directory, or the scanned paths' common directory). */
   files: string[];
   /** size, mtimeMs for each file (mtime -1: compare the content hash). */
@@ -90,7 +99,7 @@ export interface FactsCache {
   /** Records a file that yields a report instead of facts (`text` undefined: it could not be read as text). */
   storeOutcome(file: string, text: string | undefined, outcome: FileOutcome): void;
   /** The last walk's inputs, when its key is this one and `stillHolds` says nothing it watched has changed. */
-  discovery(walkKey: string, stillHolds: (watched: Iterable<[string, number]>) => boolean): Input[] | undefined;
+  discovery(walkKey: string, stillHolds: (files: readonly string[], mtimes: readonly number[]) => boolean): Input[] | undefined;
   /**
    * Remembers this run's inputs, and its walk if mtimes can vouch for it next time; forgets the
    * result if the inputs differ. `scope` is what the run covers (the paths it was given): entries
@@ -121,6 +130,7 @@ export function openCache(location: string, key: string, root: string): FactsCac
   const dir = location.endsWith('.json') ? path.dirname(location) : location;
   const indexFile = location.endsWith('.json') ? location : path.join(dir, 'index.json');
   const factsFile = indexFile.replace(/(\.json)?$/, '.facts.json');
+  const deltaFile = indexFile.replace(/(\.json)?$/, '.facts-delta.json');
   const warnings: string[] = [];
   const index = readIndex(indexFile, key, warnings);
 
@@ -144,6 +154,10 @@ export function openCache(location: string, key: string, root: string): FactsCac
   const positions = (): Map<string, number> => (position ??= new Map(files.map((file, i) => [file, i])));
 
   let generation = index?.generation ?? '';
+  let delta = index?.delta;
+  /** Files whose facts live in the delta file (loaded from it, or changed by this run). */
+  const inDelta = new Set<string>();
+  let deltaLost = false;
   let walk = index?.walk;
   let lastInputs = index?.inputs ?? [];
   let result = index?.result;
@@ -181,15 +195,42 @@ export function openCache(location: string, key: string, root: string): FactsCac
     } catch {
       // A lost or unreadable facts file only means the facts are derived again; the stat index stays.
     }
+    if (delta && !mergeDelta(facts)) {
+      // Without its delta the facts file is out of date for files the index cannot name: none is
+      // trusted, and the next save writes the facts file afresh with what this run derives.
+      facts = {};
+      delta = undefined;
+      inDelta.clear();
+      deltaLost = true;
+      dirty = true;
+      factsDirty = true;
+    }
     return facts;
   };
 
-  const lookupAt = (i: number | undefined, target: string, readText: () => string | undefined): CacheHit | undefined => {
+  /** Applies the delta file to the facts; false when it is lost, unreadable or not the one the index was written with. */
+  const mergeDelta = (into: Record<string, FileFacts>): boolean => {
+    let parsed: { generation?: string; delta?: string; facts?: Record<string, FileFacts | null> };
+    try {
+      parsed = JSON.parse(readFileSync(deltaFile, 'utf8')) as typeof parsed;
+    } catch {
+      return false;
+    }
+    if (parsed.generation !== generation || parsed.delta !== delta || !parsed.facts || typeof parsed.facts !== 'object') return false;
+    for (const [name, fileFacts] of Object.entries(parsed.facts)) {
+      inDelta.add(name);
+      if (fileFacts) into[name] = fileFacts;
+      else delete into[name];
+    }
+    return true;
+  };
+
+  const lookupAt = (i: number | undefined, target: string, readText: (file: string) => string | undefined): CacheHit | undefined => {
     if (i === undefined || stats[2 * i] === -1) return undefined;
-    const now = statSync(target, { throwIfNoEntry: false });
+    const now = statSync(target, MAY_BE_ABSENT);
     if (!now || now.size !== stats[2 * i]) return undefined;
     if (now.mtimeMs !== stats[2 * i + 1]) {
-      const text = readText();
+      const text = readText(target);
       if (text === undefined || hashText(text) !== hashAt(i)) return undefined;
       stats[2 * i + 1] = now.mtimeMs;
       dirty = true;
@@ -217,8 +258,14 @@ export function openCache(location: string, key: string, root: string): FactsCac
     warnings,
     lookup,
     lookupAll(inputs, readText) {
-      if (inputs === replayed) return inputs.map(({ file }, k) => lookupAt(lastInputs[k], file, () => readText(file)));
-      return inputs.map(({ file }) => lookup(file, () => readText(file)));
+      const hits: (CacheHit | undefined)[] = new Array(inputs.length);
+      // The replayed list is the table's order: no path look-up. The text is only read when a
+      // file's mtime moved but its size did not (then its hash decides).
+      for (let k = 0; k < inputs.length; k++) {
+        const { file } = inputs[k] as Input;
+        hits[k] = lookupAt(inputs === replayed ? lastInputs[k] : positions().get(keyOf(file)), file, readText);
+      }
+      return hits;
     },
     facts(target) {
       return loadFacts()[keyOf(target)];
@@ -229,6 +276,7 @@ export function openCache(location: string, key: string, root: string): FactsCac
       flags[i] = fileFacts !== null ? '1' : '0';
       notes.delete(name);
       const all = loadFacts();
+      if (fileFacts || all[name]) inDelta.add(name);
       if (fileFacts) all[name] = fileFacts;
       else delete all[name];
       result = undefined;
@@ -242,6 +290,7 @@ export function openCache(location: string, key: string, root: string): FactsCac
       notes.set(name, 'skipped' in outcome ? outcome.message : outcome.failure);
       if (facts?.[name]) {
         delete facts[name];
+        inDelta.add(name);
         factsDirty = true;
       }
       result = undefined;
@@ -250,7 +299,7 @@ export function openCache(location: string, key: string, root: string): FactsCac
     discovery(walkKey, stillHolds) {
       if (!walk || walk.key !== walkKey) return undefined;
       const { paths, mtimes } = walk;
-      if (!stillHolds(paths.map((name, i) => [fileOf(name), mtimes[i] as number]))) return undefined;
+      if (!stillHolds(paths.map(fileOf), mtimes)) return undefined;
       replayed = lastInputs.map((i) => ({ file: fileOf(files[i] as string), explicit: false }));
       return replayed;
     },
@@ -273,7 +322,7 @@ export function openCache(location: string, key: string, root: string): FactsCac
       if (!result || result.key !== key) return undefined;
       for (const i of result.linked) {
         const file = fileOf(files[i] as string);
-        if (!lookupAt(i, file, () => readText(file))) return undefined;
+        if (!lookupAt(i, file, readText)) return undefined;
       }
       return result;
     },
@@ -291,13 +340,23 @@ export function openCache(location: string, key: string, root: string): FactsCac
         // A result is only worth keeping with every file it depends on.
         if (result && !result.linked.every((i) => renumber.has(i))) result = undefined;
         if (facts && factsDirty) {
-          const prunedFacts: Record<string, FileFacts> = {};
-          for (const i of kept) {
-            const fileFacts = facts[files[i] as string];
-            if (hasFacts[i] && fileFacts) prunedFacts[files[i] as string] = fileFacts;
+          if (generation && !deltaLost && inDelta.size <= Math.max(DELTA_MIN, kept.length * DELTA_SHARE)) {
+            // A few files changed: only they are written; the facts file stays as it is.
+            const changed: Record<string, FileFacts | null> = {};
+            for (const name of inDelta) changed[name] = facts[name] ?? null;
+            delta = `${Date.now().toString(36)}-${process.pid}`;
+            writeAtomically(deltaFile, JSON.stringify({ generation, delta, facts: changed }));
+          } else {
+            const prunedFacts: Record<string, FileFacts> = {};
+            for (const i of kept) {
+              const fileFacts = facts[files[i] as string];
+              if (hasFacts[i] && fileFacts) prunedFacts[files[i] as string] = fileFacts;
+            }
+            generation = `${Date.now().toString(36)}-${process.pid}`;
+            delta = undefined;
+            inDelta.clear();
+            writeAtomically(factsFile, JSON.stringify({ generation, facts: prunedFacts }));
           }
-          generation = `${Date.now().toString(36)}-${process.pid}`;
-          writeAtomically(factsFile, JSON.stringify({ generation, facts: prunedFacts }));
         }
         const at = (i: number): number => renumber.get(i) as number;
         const out: IndexFile = {
@@ -305,6 +364,7 @@ export function openCache(location: string, key: string, root: string): FactsCac
           format: FORMAT,
           key,
           generation,
+          ...(delta ? { delta } : {}),
           files: kept.map((i) => files[i] as string),
           // Smudge racy stats: the next run checks those files' content.
           stats: kept.flatMap((i) => [stats[2 * i] as number, (stats[2 * i + 1] as number) > startedAt - RACY_MS ? -1 : (stats[2 * i + 1] as number)]),
@@ -351,6 +411,7 @@ function readIndex(indexFile: string, key: string, warnings: string[]): IndexFil
     parsed.facts.length === count &&
     Array.isArray(parsed.inputs) &&
     (parsed.notes === undefined || (typeof parsed.notes === 'object' && parsed.notes !== null)) &&
+    (parsed.delta === undefined || typeof parsed.delta === 'string') &&
     parsed.inputs.every(inRange) &&
     (parsed.result === undefined || (typeof parsed.result.key === 'string' && Array.isArray(parsed.result.linked) && parsed.result.linked.every(inRange) && Array.isArray(parsed.result.findings))) &&
     (parsed.walk === undefined || (Array.isArray(parsed.walk.paths) && Array.isArray(parsed.walk.mtimes) && parsed.walk.paths.length === parsed.walk.mtimes.length));

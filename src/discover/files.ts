@@ -60,6 +60,30 @@ export function createInputFilter(cwd: string, config: Config, includeTests: boo
   };
 }
 
+/**
+ * Folders whose every file the filter would leave out, so a walk need not enter them: a test
+ * pattern or an `exclude` glob of the form `P/**` covers everything below a folder that `P` matches
+ * (every `test` and `__tests__` folder, with the default test patterns). Real repositories hold
+ * thousands of such folders, and a warm run would otherwise stat each of them.
+ * Returns why a folder is skipped, or undefined.
+ */
+export function createFolderFilter(cwd: string, config: Config, includeTests: boolean): (dir: string, root: string) => string | undefined {
+  const base = config.file ? path.dirname(config.file) : cwd;
+  const setting = (key: string): string => (config.file ? `\`${key}\` in ${config.file}` : `\`${key}\``);
+  const folders = (patterns: string[]): picomatch.Matcher | undefined => {
+    const prefixes = patterns.flatMap((pattern) => (pattern.endsWith('/**') && pattern.length > 3 ? [pattern.slice(0, -3)] : []));
+    return prefixes.length > 0 ? picomatch(prefixes, { dot: true }) : undefined;
+  };
+  const excluded = folders(config.exclude);
+  const tests = includeTests ? undefined : folders(config.testPatterns);
+  if (!excluded && !tests) return () => undefined;
+  return (dir, root) => {
+    if (excluded?.(relativePosix(base, dir))) return `folders matched by ${setting('exclude')}`;
+    if (tests?.(relativePosix(root, dir))) return `test folders (${setting('testPatterns')}; --include-tests scans them)`;
+    return undefined;
+  };
+}
+
 /** `path.relative`, with a fast path for files under `from` (the common case in a walk and a cache). */
 export function relativeTo(from: string, file: string): string {
   if (file.length > from.length && file.startsWith(from) && (file[from.length] === path.sep || from.endsWith(path.sep))) {
@@ -88,15 +112,23 @@ export interface WalkTrace {
 export const ABSENT = -1;
 export const PRESENT = -2;
 
-/** Whether every path a walk watched is as it was: then the walk would list the same files. */
-export function walkStillHolds(watched: Iterable<[string, number]>): boolean {
-  for (const [file, expected] of watched) {
-    const stats = statSync(file, { throwIfNoEntry: false });
+/**
+ * Whether every path a walk watched (`files[i]` with `mtimes[i]`) is as it was: then the walk would
+ * list the same files. A warm run calls this for every folder of the project: plain arrays, no
+ * pair per path.
+ */
+export function walkStillHolds(files: readonly string[], mtimes: readonly number[]): boolean {
+  for (let i = 0; i < files.length; i++) {
+    const expected = mtimes[i];
+    const stats = statSync(files[i] as string, MAY_BE_ABSENT);
     const now = stats === undefined ? ABSENT : expected === PRESENT ? PRESENT : stats.mtimeMs;
     if (now !== expected) return false;
   }
   return true;
 }
+
+/** `statSync` options shared by the loops that stat every file and folder. */
+export const MAY_BE_ABSENT = Object.freeze({ throwIfNoEntry: false });
 
 /**
  * Lists the files a scan covers: walks directories, honours .gitignore, config globs and test
@@ -110,6 +142,7 @@ export function discoverFiles(paths: string[], cwd: string, config: Config, incl
   const errors: FileError[] = [];
   const seen = new Set<string>();
   const filter = createInputFilter(cwd, config, includeTests);
+  const skipFolder = createFolderFilter(cwd, config, includeTests);
   let exclusions: Exclusions = new Map();
   let accepted = 0;
   const accept = (file: string, explicit: boolean, root: string): void => {
@@ -151,7 +184,7 @@ export function discoverFiles(paths: string[], cwd: string, config: Config, incl
     accepted = 0;
     const errorsBefore = errors.length;
     const layers = gitignoreLayersAbove(absolute, trace);
-    walk({ dir: absolute, real, layers, visited: new Set(), onFile: (file) => accept(file, false, absolute), errors, exclusions, trace });
+    walk({ dir: absolute, real, layers, visited: new Set(), onFile: (file) => accept(file, false, absolute), skipFolder: (dir) => skipFolder(dir, absolute), errors, exclusions, trace });
     if (accepted === 0 && errors.length === errorsBefore) throw nothingToScan(given, exclusions);
   }
   if (trace && errors.length > 0) trace.exact = false;
@@ -215,6 +248,8 @@ interface Walk {
   layers: IgnoreLayer[];
   visited: Set<string>;
   onFile: (file: string) => void;
+  /** Why a folder below the root is not entered (everything in it would be filtered out), if it is not. */
+  skipFolder: (dir: string) => string | undefined;
   errors: FileError[];
   exclusions: Exclusions;
   trace: WalkTrace | undefined;
@@ -264,6 +299,11 @@ function walk(state: Walk): void {
     const ignoredBy = ignoringRule(layers, full, isDir);
     if (ignoredBy) {
       exclude(exclusions, ignoredBy);
+      continue;
+    }
+    const skippedBy = isDir ? state.skipFolder(full) : undefined;
+    if (skippedBy) {
+      exclude(exclusions, skippedBy);
       continue;
     }
     if (isDir) {
