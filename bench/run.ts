@@ -156,7 +156,7 @@ function calibrate(dirs: string[]): number {
     rmSync(output, { force: true });
     const run = measure(node, [cli, dir, '--format', 'json', '--output-file', output], ROOT);
     if (!existsSync(output)) throw new Error(`--calibrate: the cold scan of ${dir} wrote no report (exit status ${run.status}); nothing was written`);
-    return { ...measureShape(dir), corpus: corpusLabel(dir), scan: scanOutcome(JSON.parse(readFileSync(output, 'utf8')) as ScanReport) };
+    return { ...measureShape(dir), corpus: corpusLabel(dir), scan: scanOutcome(JSON.parse(readFileSync(output, 'utf8')) as JsonReport) };
   });
   const [first] = shapes;
   if (!first) return 2;
@@ -513,7 +513,6 @@ interface JsonReport {
   errors: { file: string; message: string }[];
   summary: { filesParsed: number };
 }
-type ScanReport = JsonReport;
 
 /** The `slowest files:` line of `--stats`, as file and milliseconds. */
 function slowestOf(stderr: string | undefined): { file: string; ms: number }[] {
