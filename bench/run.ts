@@ -10,7 +10,8 @@
 // npm run bench -- --table: the README's Performance table from the last runs' results in BENCH_DIR.
 // Every run checks the targets of issue 14 (bench/targets.ts) and exits 1 when one is missed.
 // BENCH_SIZES=1000,10000,50000  BENCH_RUNS=3 (median)  BENCH_PEER_RUNS_LARGE=1 (peers above 20k files)
-// BENCH_ESLINT=0 skips ESLint on the generated corpus  BENCH_TIMEOUT=600 (s, per run)  BENCH_DIR=<tmp>
+// BENCH_ESLINT=0 skips ESLint on the generated corpus  BENCH_JOBS1=0 skips the --jobs 1 row  BENCH_TIMEOUT=600 (s, per run)
+// BENCH_DIR=<tmp>
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -321,7 +322,7 @@ function benchDirectory(corpus: string, label: string, targets: TargetSet | unde
 
   const cold = add(COLD, repeat(RUNS, () => undefined, () => ours([])));
   const report = reportOf(outFile, COLD);
-  add(JOBS1, repeat(RUNS, () => undefined, () => ours(['--jobs', '1'])));
+  if (process.env.BENCH_JOBS1 !== '0') add(JOBS1, repeat(RUNS, () => undefined, () => ours(['--jobs', '1'])));
   const unfiltered = add(NO_PREFILTER, ours(['--no-prefilter'], noPrefilterOut));
   const reference = reportOf(noPrefilterOut, NO_PREFILTER);
   const kept = new Set(report.findings.map(findingKey));
