@@ -236,12 +236,17 @@ export function mount(io: Server, audit: (event: string, id: string) => void) {
 }
 `;
   }
-  return `export const websocket = {
-  open(ws: { data: { room: string }; subscribe(topic: string): void }) {
-    ws.subscribe(ws.data.room);
+  return `export default {
+  fetch(): Response {
+    return new Response('upgrade required', { status: 426 });
   },
-  message(ws: { send(data: string): void }, message: string) {
-    ws.send(message.toUpperCase());
+  websocket: {
+    open(ws: { data: { room: string }; subscribe(topic: string): void }) {
+      ws.subscribe(ws.data.room);
+    },
+    message(ws: { send(data: string): void }, message: string) {
+      ws.send(message.toUpperCase());
+    },
   },
 };
 `;
@@ -489,12 +494,13 @@ export function ensureCorpus(root: string, files: number): string {
   let fakes = Math.max(3, Math.round((scanned * (shape.scan?.filesWithFindings ?? 0)) / shape.scanned));
   let helpers = 0;
   let passing = 0;
-  // A handler's helper module passes the prefilter too: it takes the place (and size) of the next passing file.
+  // A handler's helper module registers nothing, so the prefilter drops it (it is loaded for
+  // linking): it takes the place (and size) of the next failing file.
   const helpersDue: string[] = [];
   for (const [index, { kind, bytes }] of plan.entries()) {
     const pkg = `pkg${Math.floor(index / 500)}`;
     const base = `src/${pkg}/m${Math.floor((index % 500) / 50)}`;
-    const helperDue = kind === 'passing' ? helpersDue.shift() : undefined;
+    const helperDue = kind === 'failing' ? helpersDue.shift() : undefined;
     if (helperDue) write(helperDue, padTo(random, fakeHelper(), bytes, 'ts'));
     else if (kind === 'passing') {
       // Fakes come first: in a fake through a helper module of its own and in a fake passed to a
