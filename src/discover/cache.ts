@@ -99,7 +99,7 @@ export interface FactsCache {
   /** Records a file that yields a report instead of facts (`text` undefined: it could not be read as text). */
   storeOutcome(file: string, text: string | undefined, outcome: FileOutcome): void;
   /** The last walk's inputs, when its key is this one and `stillHolds` says nothing it watched has changed. */
-  discovery(walkKey: string, stillHolds: (files: readonly string[], mtimes: readonly number[]) => boolean): Input[] | undefined;
+  discovery(walkKey: string, stillHolds: (names: readonly string[], mtimes: readonly number[], resolve: (name: string) => string) => boolean): Input[] | undefined;
   /**
    * Remembers this run's inputs, and its walk if mtimes can vouch for it next time; forgets the
    * result if the inputs differ. `scope` is what the run covers (the paths it was given): entries
@@ -299,7 +299,7 @@ export function openCache(location: string, key: string, root: string): FactsCac
     discovery(walkKey, stillHolds) {
       if (!walk || walk.key !== walkKey) return undefined;
       const { paths, mtimes } = walk;
-      if (!stillHolds(paths.map(fileOf), mtimes)) return undefined;
+      if (!stillHolds(paths, mtimes, fileOf)) return undefined;
       replayed = lastInputs.map((i) => ({ file: fileOf(files[i] as string), explicit: false }));
       return replayed;
     },
