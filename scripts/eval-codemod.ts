@@ -43,7 +43,10 @@ export interface CodemodReport {
   stillReported: string[];
   /** TypeScript diagnostics the rewrite added, per file (syntax and local types, no dependencies). */
   typeRegressions: string[];
+  /** Rewritten TypeScript files, and those of them checked (a tsconfig governs them) or not. */
+  typeScriptFiles: number;
   typeChecked: number;
+  typeUnchecked: string[];
   filesChanged: number;
 }
 
@@ -54,7 +57,7 @@ const near = (label: CodemodLabel, file: string, line: number): boolean => file 
 
 /** Runs the codemod on a scratch copy of each checkout that has a positive site or a fixable finding. */
 export async function evaluateCodemod(root: string, repos: { repo: string; checkout: string }[], labels: CodemodLabel[]): Promise<CodemodReport> {
-  const report: CodemodReport = { sites: [], unparsable: [], outsideSpans: [], notIdempotent: [], stillReported: [], typeRegressions: [], typeChecked: 0, filesChanged: 0 };
+  const report: CodemodReport = { sites: [], unparsable: [], outsideSpans: [], notIdempotent: [], stillReported: [], typeRegressions: [], typeScriptFiles: 0, typeChecked: 0, typeUnchecked: [], filesChanged: 0 };
   for (const { repo, checkout } of repos) {
     const positives = labels.filter((label) => label.repo === repo && label.expect === 'positive');
     const scratch = mkdtempSync(path.join(tmpdir(), 'wma-eval-codemod-'));
@@ -98,19 +101,46 @@ async function evaluateRepo(repo: string, dir: string, pristine: string, positiv
 
 /** Parses every rewritten file, compares it line by line with the original outside the reported spans, and type-checks TypeScript. */
 function checkFiles(repo: string, dir: string, pristine: string, edits: { file: string; spans: { start: number; end: number }[] }[], report: CodemodReport): void {
-  const hasTsconfig = existsSync(path.join(dir, 'tsconfig.json'));
   for (const { file, spans } of edits) {
     const name = `${repo} ${path.relative(dir, file)}`;
     const output = decode(readFileSync(file, 'utf8'));
     const original = decode(readFileSync(path.join(pristine, path.relative(dir, file)), 'utf8'));
     if (parseErrors(file, output).length > 0) report.unparsable.push(name);
     if (!changesInside(original, output, spans)) report.outsideSpans.push(name);
-    if (hasTsconfig && /\.[cm]?tsx?$/.test(file)) {
-      report.typeChecked++;
-      const added = typeDiagnostics(file, output).filter((message) => !typeDiagnostics(file, original).includes(message));
-      if (added.length > 0) report.typeRegressions.push(`${name}: ${added.slice(0, 3).join(' | ')}`);
+    if (!/\.[cm]?tsx?$/.test(file)) continue;
+    report.typeScriptFiles++;
+    const tsconfig = nearestTsconfig(file, dir);
+    if (!tsconfig) {
+      report.typeUnchecked.push(`${name} (no tsconfig.json between the file and the repository root)`);
+      continue;
     }
+    report.typeChecked++;
+    const options = compilerOptions(tsconfig);
+    const before = typeDiagnostics(file, original, options);
+    const added = typeDiagnostics(file, output, options).filter((message) => !before.includes(message));
+    if (added.length > 0) report.typeRegressions.push(`${name}: ${added.slice(0, 3).join(' | ')}`);
   }
+}
+
+/** The tsconfig.json that governs a file: the nearest one from its folder up to the repository root. */
+function nearestTsconfig(file: string, root: string): string | undefined {
+  for (let folder = path.dirname(file); ; folder = path.dirname(folder)) {
+    const candidate = path.join(folder, 'tsconfig.json');
+    if (existsSync(candidate)) return candidate;
+    if (folder === root || path.dirname(folder) === folder) return undefined;
+  }
+}
+
+/**
+ * The project's own compiler options (strictness, target, decorators, JSX), read from its
+ * tsconfig; what cannot be read without the dependencies (an `extends` from a package) falls back
+ * to TypeScript's defaults. Always without resolving imports or loading `@types`: the checkouts
+ * have no node_modules.
+ */
+function compilerOptions(tsconfig: string): ts.CompilerOptions {
+  const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
+  const parsed = read.error ? undefined : ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(tsconfig));
+  return { ...(parsed?.options ?? {}), noEmit: true, noResolve: true, skipLibCheck: true, types: [], allowJs: true, composite: false, incremental: false, declaration: false, paths: undefined, baseUrl: undefined };
 }
 
 function decode(raw: string): string {
@@ -152,8 +182,7 @@ function changesInside(original: string, output: string, spans: { start: number;
 }
 
 /** Diagnostics of one file compiled alone: syntax and what TypeScript can tell without the project's dependencies. */
-function typeDiagnostics(file: string, text: string): string[] {
-  const options: ts.CompilerOptions = { noEmit: true, noResolve: true, allowJs: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, experimentalDecorators: true, jsx: ts.JsxEmit.Preserve };
+function typeDiagnostics(file: string, text: string, options: ts.CompilerOptions): string[] {
   const host = ts.createCompilerHost(options);
   const read = host.readFile.bind(host);
   host.readFile = (name) => (path.resolve(name) === path.resolve(file) ? text : read(name));
@@ -178,7 +207,8 @@ export function codemodLines(report: CodemodReport): string[] {
   out.push(row('three families', report.sites.filter((site) => CODEMOD_FAMILIES.includes(site.label.shape))));
   out.push(row('all positives', report.sites));
   out.push(`  ${report.filesChanged} files rewritten: ${report.unparsable.length} do not parse, ${report.outsideSpans.length} changed outside the edited spans, ${report.notIdempotent.length} repositories changed by a second fix, ${report.stillReported.length} fixable findings still reported`);
-  out.push(`  type check (tsconfig present, file by file without dependencies): ${report.typeChecked} files, ${report.typeRegressions.length} with new diagnostics`);
+  out.push(`  type check (the nearest tsconfig's options, file by file, imports unresolved): ${report.typeChecked} of ${report.typeScriptFiles} rewritten TypeScript files checked, ${report.typeRegressions.length} with new diagnostics; JavaScript files are parsed only`);
+  for (const unchecked of report.typeUnchecked) out.push(`    not type-checked: ${unchecked}`);
   const left = report.sites.filter((site) => !site.rewritten && CODEMOD_FAMILIES.includes(site.label.shape));
   out.push(`  not rewritten in the three families (${left.length})`);
   for (const site of left) out.push(`    ${site.label.repo} ${site.label.path}:${site.label.line} [${site.label.shape}] ${(site.reason ?? '').slice(0, 200)}`);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { allAdvice } from '../src/codemod/advice.js';
 import { fix } from '../src/codemod/fix.js';
 import { scan } from '../src/scan.js';
 import { ROOT, runCli } from './helpers/cli.js';
@@ -48,7 +49,11 @@ const annotations = (text: string, kind: 'refuses' | 'error'): { line: number; r
     return match?.[1] ? [{ line: index + 1, reason: match[1].trim() }] : [];
   });
 
+/** Every refusal the fixtures produced: each advice sentence must be among them (see the last test). */
+const refusalsSeen: string[] = [];
+
 function assertRefusals(text: string, file: string, result: Awaited<ReturnType<typeof fix>>): void {
+  refusalsSeen.push(...result.manual.map((item) => item.reason));
   for (const refusal of annotations(text, 'refuses')) {
     assert.ok(
       result.manual.some((item) => item.file === file && item.line === refusal.line && item.reason.includes(refusal.reason)),
@@ -124,6 +129,11 @@ function fixtureProjects(): { name: string; copy(into: string): void }[] {
     .map((name) => ({ name, copy: (into: string): void => cpSync(path.join(ROOT, 'fixtures', name), into, { recursive: true }) }));
   return [singles, ...folderProjects, ...trees];
 }
+
+codemod('every refusal kind, in every framework it has advice for, has a fixture that refuses with that advice', () => {
+  const missing = allAdvice().filter(({ sentence }) => !refusalsSeen.some((reason) => reason.endsWith(sentence)));
+  assert.equal(missing.map(({ kind, framework }) => `${kind} (${framework})`), [], 'advice no fixture produces');
+});
 
 codemod('`fixable` is exact: in every fixture project, fix removes each finding the scan marks fixable', async () => {
   let fixable = 0;

@@ -133,9 +133,11 @@ export async function run(argv: string[], io: CliIO = defaultIO()): Promise<numb
     .argument('<file>')
     .action(async (file: string) => {
       const { planFromFindings } = await import('../codemod/plan.js');
+      const { engineSupport, readIfPresent } = await import('../codemod/socketio-version.js');
       const result = await scan({ paths: [file], cwd: io.cwd, includeTests: true, jobs: 1 });
       const { runtimeImport, facts } = result.config;
-      io.stdout(`${JSON.stringify({ plan: planFromFindings(result.findings), settings: { runtimeImport, factories: facts.factories, requestTypes: facts.requestTypes } })}\n`);
+      const engine = engineSupport(path.resolve(io.cwd, file), readIfPresent);
+      io.stdout(`${JSON.stringify({ plan: planFromFindings(result.findings), settings: { runtimeImport, factories: facts.factories, requestTypes: facts.requestTypes }, engine })}\n`);
     });
 
   program

@@ -11,6 +11,8 @@ export type Path = ASTPath<any>;
 export interface Site {
   line: number;
   column: number;
+  /** The scanner's framework for the finding: which advice a refusal gives. */
+  framework?: string;
 }
 
 export const WRAPPERS = new Set(['TSAsExpression', 'TSTypeAssertion', 'TSSatisfiesExpression', 'TSNonNullExpression', 'ParenthesizedExpression']);

@@ -90,7 +90,12 @@ function helperFunction(c: SiteContext, at: Path, call: Node): { fn: Node; sourc
   if (!imported) return `the fake comes from \`${name}()\`, which is neither declared here nor imported from a module of the project`;
   const loaded = c.project.loadModule?.(imported.specifier);
   if (!loaded) return `the fake comes from \`${name}()\` in \`${imported.specifier}\`, which is not a module of the project`;
-  const fn = exportedFunction(loaded, imported.name);
+  let fn: Node | undefined;
+  try {
+    fn = exportedFunction(loaded, imported.name);
+  } catch {
+    return `the fake comes from \`${name}()\` in \`${imported.specifier}\`, which does not parse`;
+  }
   if (!fn) return `\`${imported.specifier}\` does not export \`${imported.name}\` as a function the codemod can read`;
   return { fn, source: loaded.source, j: loaded.j };
 }

@@ -1,7 +1,8 @@
 import { refusal } from './advice.js';
 import { FUNCTION_TYPES, WRAPPERS, at, calleeName, isReference, unwrap, type Node, type Path, type Site } from './ast.js';
 import type { SiteContext } from './context.js';
-import { indentationAt, statementRange } from './edits.js';
+import { translateToEngine } from './engine-middleware.js';
+import { indentationAt, statementRange, type Edit } from './edits.js';
 import { exportsOf, removableExports, removeHelper } from './helpers.js';
 import { refuseResponse } from './response-refusals.js';
 
@@ -24,12 +25,18 @@ export function rewriteMiddlewareSite(c: SiteContext, site: Site): true | string
   const callNode = call?.node as Node | undefined;
   if (!call || !callNode || !isCall(callNode) || (callNode.arguments as Node[])[1] !== response?.node) {
     const asCallSite = rewriteCallSiteAt(c, found);
-    return asCallSite ?? refuseResponse(c, found);
+    return asCallSite ?? refuseUnknownWrapper(c, found) ?? refuseResponse(c, found);
   }
   const middlewareFn = enclosingFunction(call);
-  if (!middlewareFn || !isSocketIoRequest(c, call, (callNode.arguments as Node[])[0])) return refuseResponse(c, found);
+  // Only connect middleware run with a made-up `{}` (or `socket.request.res || {}`) is registered
+  // on the engine; a constructed or hand-written response is something else.
+  const fake = unwrap(found.node as Node);
+  if (fake?.type !== 'ObjectExpression' && fake?.type !== 'LogicalExpression' && !isResponseOfRequest(fake as Node)) return refuseResponse(c, found);
+  if (!middlewareFn || (callNode.arguments as Node[]).length !== 3 || !isSocketIoRequest(c, call, (callNode.arguments as Node[])[0])) return refuseResponse(c, found);
   const shape = middlewareShape(c, middlewareFn, call);
   if (typeof shape === 'string') return shape;
+  // Work around the call: the whole middleware may still become an engine middleware.
+  if ('extraWork' in shape) return translateToEngine(c, middlewareFn, call) ?? shape.extraWork;
   return registerWrapper(c, middlewareFn, shape);
 }
 
@@ -96,6 +103,12 @@ function isHandshakeOf(node: Node | undefined, socket: string): boolean {
   return name === 'handshake' && object?.type === 'Identifier' && object.name === socket;
 }
 
+/** `socket.handshake` itself: socket.io's copy of a few request fields, not the request. */
+function isHandshakeObject(node: Node | undefined, socket: string): boolean {
+  const inner = unwrap(node);
+  return (inner?.type === 'MemberExpression' || inner?.type === 'OptionalMemberExpression') && calleeName(inner) === 'handshake' && unwrap(inner.object as Node)?.name === socket;
+}
+
 /**
  * `const req = socket.request` in the middleware, passed on as `req`; also a request literal made
  * there (the request-literal rewrite may turn it into `socket.request`; what else the middleware
@@ -108,7 +121,7 @@ function isAliasOf(c: SiteContext, from: Path, node: Node | undefined, socket: s
   return isHandshakeOf(init, socket) || init?.type === 'ObjectExpression';
 }
 
-function middlewareShape(c: SiteContext, fnPath: Path, callPath: Path): Shape | string {
+function middlewareShape(c: SiteContext, fnPath: Path, callPath: Path): Shape | { extraWork: string } | string {
   const fn = fnPath.node as Node;
   const call = callPath.node as Node;
   const params = (fn.params as Node[]).map((param) => unwrap(param));
@@ -118,9 +131,12 @@ function middlewareShape(c: SiteContext, fnPath: Path, callPath: Path): Shape | 
   if (!ownRequest || nextParam?.type !== 'Identifier' || params.length !== 2) {
     return refusal('the middleware is called from inside a function that is not the socket.io middleware `(socket, next)` itself, after other work', 'socketIoNested');
   }
+  if (isHandshakeObject(requestArg, socketParam.name as string)) {
+    return refusal('the middleware runs on `socket.handshake`, so what it sets (such as `session`) lives on the handshake; under `io.engine.use` it would be on `socket.request` instead', 'socketIoHandshake');
+  }
   const statement = onlyStatement(fn, callPath);
-  if (!statement) return refusal('the socket.io middleware does more than run the middleware (other statements around the call)', 'socketIoExtraWork');
-  if (!isHandshakeOf(requestArg, socketParam.name as string)) return refusal('the middleware gets a copy of `socket.request` made in the middleware', 'socketIoExtraWork');
+  if (!statement) return { extraWork: refusal('the socket.io middleware does more than run the middleware (other statements around the call)', 'socketIoExtraWork') };
+  if (!isHandshakeOf(requestArg, socketParam.name as string)) return { extraWork: refusal('the middleware gets a copy of `socket.request` made in the middleware', 'socketIoExtraWork') };
   const callee = unwrap(call.callee as Node) as Node;
   if (mentions(c, callee, [socketParam.name as string, nextParam.name as string])) return refusal('the middleware is built from the socket itself', 'socketIoExtraWork');
   if ((call.arguments as Node[]).length !== 3) return refusal('the middleware is called with other than (request, response, next)', 'socketIoExtraWork');
@@ -144,7 +160,7 @@ function middlewareShape(c: SiteContext, fnPath: Path, callPath: Path): Shape | 
 }
 
 /** `(err) => next(err)` and `() => next()` forward to `next` as they are. */
-function forwardsTo(fn: Node, next: string): boolean {
+export function forwardsTo(fn: Node, next: string): boolean {
   if (!FUNCTION_TYPES.test(fn.type)) return false;
   const params = fn.params as Node[];
   const body = unwrap(fn.body as Node);
@@ -221,7 +237,7 @@ function middlewareText(c: SiteContext, fnPath: Path, callee: Node): string {
 }
 
 /** The wrapper factory around a wrapper: `(mw) => (socket, next) => …` or `function wrap(mw) { return function (socket, next) {…} }`. */
-function outerFactory(fnPath: Path): Path | undefined {
+export function outerFactory(fnPath: Path): Path | undefined {
   let parent = fnPath.parent as Path | undefined;
   while (parent && WRAPPERS.has((parent.node as Node).type)) parent = parent.parent as Path;
   if (!parent) return undefined;
@@ -274,7 +290,7 @@ function rewriteFactoryUses(c: SiteContext, factory: Path): true | string {
   );
 }
 
-function isUseArgument(path: Path): boolean {
+export function isUseArgument(path: Path): boolean {
   const parent = path.parent?.node as Node | undefined;
   return Boolean(parent && isCall(parent) && calleeName(parent.callee as Node) === 'use' && (parent.arguments as Node[]).length === 1 && (parent.arguments as Node[])[0] === path.node);
 }
@@ -317,7 +333,7 @@ function rewriteNamedUses(c: SiteContext, declaration: Path, name: string, rewri
 }
 
 /** References to the binding a declaration makes (same scope), outside the declaration itself. */
-function references(c: SiteContext, declaration: Path, name: string): Path[] {
+export function references(c: SiteContext, declaration: Path, name: string): Path[] {
   const declarationNode = declaration.node as Node;
   const scopeOf = (path: Path): unknown => (path as unknown as { scope?: { lookup(n: string): unknown } }).scope?.lookup(name);
   const holder = bindingHolder(declaration);
@@ -347,7 +363,7 @@ function bindingHolder(declaration: Path): Path | undefined {
 }
 
 /** `const wrap = …` / `function wrap(…)` / `exports.wrap = …`: the name the wrapper is bound to. */
-function boundName(fnPath: Path): string | undefined {
+export function boundName(fnPath: Path): string | undefined {
   const node = fnPath.node as Node;
   if (node.type === 'FunctionDeclaration' && node.id) return (node.id as Node).name as string;
   let parent = fnPath.parent as Path | undefined;
@@ -363,17 +379,41 @@ function boundName(fnPath: Path): string | undefined {
  * link is removed and the engine registration goes before the statement. A continuation moves
  * into the socket.io middleware, which stays registered where it was.
  */
-function registerOnEngine(c: SiteContext, usePath: Path, shape: Shape): true | string {
+export function registerOnEngine(c: SiteContext, usePath: Path, shape: { middleware: string | undefined; continuation?: Shape['continuation']; viaParameter?: boolean }): true | string {
   const use = usePath.node as Node;
   const callee = unwrap(use.callee as Node) as Node;
   if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') return refusal('`use` is not called on a server or namespace', 'socketIoReceiver');
   const server = serverOf(c, usePath, callee.object as Node);
   if (!server) return refusal(`cannot tell which socket.io server \`${c.text(callee.object as Node)}\` belongs to`, 'socketIoReceiver');
+  const engine = c.project.engine?.();
+  if (engine?.supported === false) return refusal(`this code runs on ${engine.found ?? 'an older socket.io'}, which has no \`io.engine.use\``, 'socketIoVersion');
   const optional = callee.optional === true || callee.type === 'OptionalMemberExpression' ? '?.' : '.';
-  const registration = `${server}${optional}engine.use(${shape.middleware})`;
   const parent = usePath.parent?.node as Node | undefined;
   const statementPath = parent?.type === 'ExpressionStatement' ? (usePath.parent as Path) : undefined;
   const inChain = (parent?.type === 'MemberExpression' || parent?.type === 'OptionalMemberExpression') && parent.object === use;
+  if (shape.middleware === undefined) {
+    // The middleware stays where it is (translated in place): only the receiver changes.
+    if (!statementPath) return refusal('the registration is part of a longer expression', 'socketIoReceiver');
+    c.edits.push({ start: callee.start ?? 0, end: callee.end ?? 0, text: `${server}${optional}engine.use` });
+    return true;
+  }
+  const registration = `${server}${optional}engine.use(${shape.middleware})`;
+  // The same middleware value registered again on the same engine (one wrapper on several
+  // namespaces): engine middleware runs for every request already, so once is enough.
+  const key = `${enclosingFunctionStart(usePath)}\0${server}\0${shape.middleware}`;
+  const registered = (c.registered ??= new Map());
+  const earlier = registered.get(key);
+  // Only while the earlier registration's edit stands (a refused site takes its edits back).
+  const again = earlier !== undefined && c.edits.includes(earlier) && !shape.continuation;
+  const remember = (): void => void registered.set(key, c.edits.at(-1) as Edit);
+  if (again && statementPath) {
+    c.edits.push({ ...statementRange(c.source, statementPath.node as Node), text: '' });
+    return true;
+  }
+  if (again && inChain) {
+    c.edits.push({ start: (callee.object as Node).end ?? 0, end: use.end ?? 0, text: '' });
+    return true;
+  }
   if (shape.continuation) {
     if (!statementPath && !inChain) return refusal('the registration\'s value is used', 'socketIoReceiver');
     const statement = enclosingStatement(usePath);
@@ -384,6 +424,7 @@ function registerOnEngine(c: SiteContext, usePath: Path, shape: Shape): true | s
   }
   if (statementPath) {
     c.edits.push({ start: use.start ?? 0, end: use.end ?? 0, text: registration });
+    remember();
     return true;
   }
   if (inChain) {
@@ -391,12 +432,20 @@ function registerOnEngine(c: SiteContext, usePath: Path, shape: Shape): true | s
     if (!statement) return refusal('the registration is not a statement', 'socketIoReceiver');
     c.edits.push({ start: (callee.object as Node).end ?? 0, end: use.end ?? 0, text: '' });
     insertBefore(c, statement, `${registration};`);
+    remember();
     return true;
   }
   return refusal('the value of `use(...)` is used', 'socketIoReceiver');
 }
 
-function enclosingStatement(path: Path): Node | undefined {
+function enclosingFunctionStart(path: Path): number {
+  for (let current = path.parent as Path | null; current; current = current.parent as Path | null) {
+    if (FUNCTION_TYPES.test((current.node as Node).type)) return (current.node as Node).start ?? 0;
+  }
+  return -1;
+}
+
+export function enclosingStatement(path: Path): Node | undefined {
   for (let current = path as Path | null; current; current = current.parent as Path | null) {
     const node = current.node as Node;
     const parent = current.parent?.node as Node | undefined;
@@ -449,7 +498,7 @@ function replaceWithCallbackBody(c: SiteContext, statement: Node, callback: Node
  * its name; otherwise the receiver (a server variable, `this.io`, `ctx.io`, a NestJS adapter's
  * `server`).
  */
-function serverOf(c: SiteContext, from: Path, receiver: Node): string | undefined {
+export function serverOf(c: SiteContext, from: Path, receiver: Node): string | undefined {
   const inner = unwrap(receiver);
   if (!inner) return undefined;
   if (isCall(inner)) {
@@ -546,4 +595,17 @@ function isImportBindingName(path: Path): boolean {
     return pattern?.type === 'ObjectPattern';
   }
   return false;
+}
+
+/**
+ * A finding at `io.use(wrap(mw))` where `wrap` comes from another module the project step could
+ * not rewrite (its own refusal says why): say so at the call site.
+ */
+function refuseUnknownWrapper(c: SiteContext, found: Path): string | undefined {
+  const node = unwrap(found.node as Node);
+  if (!node || !isCall(node) || calleeName(node.callee as Node) !== 'use') return undefined;
+  const wrapCall = unwrap((node.arguments as Node[])[0]);
+  if (!wrapCall || !isCall(wrapCall)) return undefined;
+  const wrapper = c.text(wrapCall.callee as Node);
+  return refusal(`\`${wrapper}()\` is a socket.io middleware wrapper from another module, which the codemod did not rewrite there (see the refusal at its definition)`, 'socketIoExported');
 }

@@ -4,7 +4,7 @@ export interface Parser {
   parse(source: string): unknown;
 }
 
-/** Plain modern JavaScript with JSX, without Flow: `.js` files are not Flow in this ecosystem. */
+/** Plain modern JavaScript with JSX, without Flow unless the file says it is Flow. */
 const JS_OPTIONS: ParserOptions = {
   sourceType: 'unambiguous',
   allowImportExportEverywhere: true,
@@ -25,13 +25,17 @@ const JS_OPTIONS: ParserOptions = {
   ],
 };
 
+/** A file that declares itself Flow (`// @flow` in its leading comments) gets the Flow plugin too. */
+const FLOW_OPTIONS: ParserOptions = { ...JS_OPTIONS, plugins: [...(JS_OPTIONS.plugins ?? []), 'flow', 'flowComments'] };
+const FLOW_PRAGMA = /^(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*?(?:\/\/|\/\*+)\s*@flow\b/;
+
 export const javascriptParser: Parser = {
-  parse: (source) => babelParse(source, JS_OPTIONS),
+  parse: (source) => babelParse(source, FLOW_PRAGMA.test(source.slice(0, 4096)) ? FLOW_OPTIONS : JS_OPTIONS),
 };
 
 /**
  * By extension: jscodeshift's `ts` for .ts/.mts/.cts (angle-bracket casts are valid there, not in
- * TSX), `tsx` for .tsx, and Flow-free Babel for JavaScript.
+ * TSX), `tsx` for .tsx, and Babel for JavaScript (with Flow only under an `@flow` pragma).
  */
 export function parserFor(file: string): 'ts' | 'tsx' | Parser {
   if (/\.(ts|mts|cts)$/.test(file)) return 'ts';

@@ -1,7 +1,9 @@
+import path from 'node:path';
 import type { JSCodeshift } from 'jscodeshift';
 import { calleeName, keyName, unwrap, type Node, type Path } from './ast.js';
 import { emptyLinks, type ProjectLinks } from './context.js';
 import { rewrites } from './edits.js';
+import { engineSupport, type EngineSupport } from './socketio-version.js';
 import { offsetOf, rewrite, type FixPlan, type RewriteOptions, type RewriteResult } from './rewrite.js';
 
 /** What the project step needs from its caller: files, their text, a parser and a module resolver. */
@@ -29,6 +31,9 @@ export function rewriteProject(input: ProjectInput): Map<string, FileRewrite> {
   const run = (file: string, links: ProjectLinks = emptyLinks()): FileRewrite | undefined => {
     const source = input.read(file);
     if (source === undefined) return undefined;
+    links.file = file;
+    let engine: EngineSupport | undefined;
+    links.engine = () => (engine ??= engineSupport(file, input.read));
     links.loadModule = (specifier) => {
       const target = input.resolve(file, specifier);
       const text = target === undefined ? undefined : input.read(target);
@@ -63,8 +68,14 @@ export function rewriteProject(input: ProjectInput): Map<string, FileRewrite> {
       for (const importer of all) {
         if (importer === helper.file) continue;
         const text = input.read(importer);
-        if (text === undefined || !exportedNames.some((name) => text.includes(name))) continue;
-        const found = importsOf(input.parser(importer), text, importer, helper.file, exportedNames, input.resolve);
+        if (text === undefined || !exportedNames.some((name) => text.includes(name)) || !mayImport(text, importer, helper.file)) continue;
+        let found: { callees: string[]; other: number };
+        try {
+          found = importsOf(input.parser(importer), text, importer, helper.file, exportedNames, input.resolve);
+        } catch {
+          // A module that does not parse may use the helper in any way: the helper stays.
+          found = { callees: [], other: 1 };
+        }
         for (const callee of found.callees) {
           const links = importerLinks.get(importer) ?? emptyLinks();
           links.importedWrappers.add(callee);
@@ -150,4 +161,17 @@ export function isRewritten(outcome: FileRewrite | undefined, site: { line: numb
   if (!outcome || !('result' in outcome) || outcome.result.output === undefined) return false;
   const offset = offsetOf(outcome.source, site);
   return outcome.result.edits.some((edit) => rewrites(edit, offset));
+}
+
+/**
+ * Cheap test before parsing a module: a module that imports the helper's file names it in a
+ * specifier, so its text holds the file's base name (or, for an `index` file, its folder's name or
+ * a bare `.`/`..`). Without it, a common helper name sends the project step parsing every module
+ * of a large tree that happens to mention it.
+ */
+function mayImport(text: string, importer: string, target: string): boolean {
+  const base = path.basename(target).replace(/\.[^.]+$/, '');
+  if (base !== 'index') return text.includes(base);
+  if (text.includes(path.basename(path.dirname(target)))) return true;
+  return path.dirname(importer) !== path.dirname(target) ? /['"]\.\.?\/?['"]/.test(text) : /['"]\.\/?['"]/.test(text);
 }

@@ -185,6 +185,22 @@ function refuseOtherFake(c: SiteContext, fake: Node): string {
   const callee = fake.type === 'CallExpression' || fake.type === 'NewExpression' ? calleeName(fake.callee as Node) : undefined;
   if (fake.type === 'CallExpression' && /mock|createRequest|getMockReq/i.test(c.text(fake.callee as Node))) return refusal(`\`${c.text(fake.callee as Node)}(...)\` is a request mock in production code`, 'vendoredMock');
   if (fake.type === 'NewExpression') return refusal(`\`new ${callee ?? 'Request'}(...)\` builds a request for WebSocket code`, 'literalField');
+  if (fake.type === 'CallExpression' && callee === 'assign') return refuseAssign(c, fake);
   if (fake.type === 'CallExpression') return refusal(`the fake request comes from \`${callee ?? 'a helper'}()\``, 'helperFake');
   return refusal(`\`${c.text(fake).slice(0, 60)}\` poses as a request`, 'literalField');
+}
+
+/**
+ * `Object.assign(app.request, req)` dresses the HTTP framework's request prototype (every HTTP
+ * request's) to run its router; `Object.assign({}, socket.request, ctx, extra)` copies the real
+ * request's own fields together with values it does not carry. Neither is the real request.
+ */
+function refuseAssign(c: SiteContext, fake: Node): string {
+  const [target, ...sources] = (fake.arguments as Node[]).map((arg) => unwrap(arg));
+  if (target && target.type !== 'ObjectExpression') {
+    return refusal(`\`Object.assign(${c.text(target)}, …)\` dresses the HTTP framework's own request object as the request of a WebSocket message`, 'httpRouter', c.framework);
+  }
+  const others = sources.filter((source) => source && !/(^|\.)(request|req|handshake)$/.test(c.text(source)));
+  const what = others.length > 0 ? ` together with ${others.map((source) => `\`${c.text(source as Node).slice(0, 30)}\``).join(', ')}, which it does not carry` : '';
+  return refusal(`\`Object.assign()\` copies the request's own fields into a new object${what}`, 'requestCopy', c.framework);
 }

@@ -1,16 +1,18 @@
-import { ADVICE, refusal } from './advice.js';
+import { refusal } from './advice.js';
 import { FUNCTION_TYPES, WRAPPERS, calleeName, keyName, unwrap, type Node, type Path } from './ast.js';
 import type { SiteContext } from './context.js';
 
 const RESPONSE_METHODS = /^(writeHead|setHeader|getHeader|end|write|send|json|status|sendStatus|header|set|redirect|code)$/;
 
 /**
- * Why a fake response has no honest automatic rewrite, with the framework's advice: a fabricated
- * `ServerResponse` that runs an HTTP app or router, a Koa context made with `{}`, an object that
- * mimics the response API, and connect middleware run with `{}` outside socket.io (a `ws` upgrade
- * listener, `verifyClient`, `connection`, a subscription `onConnect`).
+ * Why a fake response has no honest automatic rewrite, with the advice for the framework the
+ * finding is in: a fabricated `ServerResponse` that runs an HTTP app or router, a Koa context made
+ * with `{}`, an object or class that mimics the response API, a socket cast to a response type,
+ * and connect middleware run with `{}` outside socket.io (a `ws` upgrade listener, a GraphQL
+ * subscription `onConnect`).
  */
 export function refuseResponse(c: SiteContext, found: Path): string {
+  const framework = c.framework;
   let path = found;
   while (path.parent && WRAPPERS.has((path.parent.node as Node).type)) path = path.parent as Path;
   const node = unwrap(found.node as Node) as Node;
@@ -18,18 +20,33 @@ export function refuseResponse(c: SiteContext, found: Path): string {
   const constructed = node.type === 'NewExpression' ? calleeName(node.callee as Node) : undefined;
   if (constructed && /ServerResponse|Response$/.test(constructed)) {
     if (insideSocketIoMiddleware(found)) return refusal(`the socket.io middleware constructs a response (\`new ${constructed}(...)\`) for the middleware it runs`, 'socketIoReceiver');
-    return refusal(`\`new ${constructed}(...)\` fabricates a response for WebSocket handling`, 'httpRouter');
+    if (constructed === 'ServerResponse' || constructed === 'Response') return refusal(`\`new ${constructed}(...)\` fabricates a response for WebSocket handling`, 'httpRouter', framework);
+    return refusal(`\`new ${constructed}(...)\` makes a hand-written response class stand in for the HTTP response`, 'standInResponse', framework);
   }
-  if (holder && (holder.type === 'CallExpression' || holder.type === 'OptionalCallExpression') && calleeName(holder.callee as Node) === 'createContext') {
+  if (holder && (holder.type === 'CallExpression' || holder.type === 'OptionalCallExpression') && calleeName(holder.callee as Node) === 'createContext' && (holder.arguments as Node[]).length === 2) {
     return refusal('`createContext(req, {})` builds a Koa context around a fake response', 'koaContext');
   }
-  if (node.type === 'ObjectExpression' && (node.properties as Node[]).some((property) => RESPONSE_METHODS.test(keyName(property) ?? ''))) {
-    return refusal('the object stands in for a response (it mimics the response API)', 'standInResponse');
+  if (node.type === 'CallExpression' && calleeName(node.callee as Node) === 'assign' && /ServerResponse|\.response\b/.test(c.text(node))) {
+    return refusal('`Object.assign()` dresses the HTTP framework\'s response (shared by every HTTP request) as the response of a WebSocket message', 'httpRouter', framework);
   }
-  if (!insideSocketIoMiddleware(found) && holder && isMiddlewareCall(holder, path.node as Node)) return `the middleware runs with a fake response outside socket.io (no engine to register it on). ${ADVICE.wsUpgradeSession}`;
-  if (node.type === 'ClassExpression' || node.type === 'ClassDeclaration' || isInClassOrConstructor(found)) return refusal('a hand-made response class stands in for the HTTP response', 'standInResponse');
+  if (node.type === 'ObjectExpression' && (node.properties as Node[]).some((property) => RESPONSE_METHODS.test(keyName(property) ?? ''))) {
+    return refusal('the object stands in for a response (it mimics the response API)', 'standInResponse', framework);
+  }
+  if (path.node !== node && (path.node as Node).type !== 'ParenthesizedExpression' && node.type !== 'ObjectExpression') {
+    return refusal(`\`${c.text(node).slice(0, 40)}\` is cast to a response type it is not`, 'castResponse', framework);
+  }
+  if (holder && (holder.type === 'FunctionDeclaration' || holder.type === 'ClassDeclaration') && holder.id === found.node) {
+    return refusal(`\`${c.text(node)}\` is a hand-written response type standing in for the HTTP response`, 'standInResponse', framework);
+  }
+  if (holder && isMiddlewareCall(holder, path.node as Node)) {
+    if (insideSocketIoMiddleware(found)) return refusal('the middleware runs inside other socket.io code, not as the whole of a `(socket, next)` middleware', 'socketIoNested');
+    return refusal('the middleware runs with a fake response outside socket.io (no engine to register it on)', 'upgradeSession', framework);
+  }
+  if (node.type === 'ClassExpression' || node.type === 'ClassDeclaration' || isInClassOrConstructor(found)) return refusal('a hand-made response class stands in for the HTTP response', 'standInResponse', framework);
+  if (node.type === 'CallExpression') return refusal(`the fake response comes from \`${calleeName(node.callee as Node) ?? 'a helper'}()\``, 'standInResponse', framework);
+  if (node.type === 'ObjectExpression') return refusal('the object stands in for a response', 'standInResponse', framework);
   if (insideSocketIoMiddleware(found)) return refusal('the middleware runs inside other socket.io code, not as the whole of a `(socket, next)` middleware', 'socketIoNested');
-  return `the middleware runs with a fake response outside socket.io (no engine to register it on). ${ADVICE.wsUpgradeSession}`;
+  return refusal('the middleware runs with a fake response outside socket.io (no engine to register it on)', 'upgradeSession', framework);
 }
 
 function isInClassOrConstructor(path: Path): boolean {

@@ -69,6 +69,7 @@ export function rewrite(j: JSCodeshift, source: string, plan: FixPlan, options: 
   const run = (sites: Site[], handler: (site: Site) => Outcome): void => {
     for (const site of sites) {
       if (covered(site)) continue; // already rewritten with another site (a fake with its factory call)
+      context.framework = site.framework;
       const before = edits.length;
       const outcome = handler(site);
       if (outcome === true && !overlaps(edits, before)) applied++;

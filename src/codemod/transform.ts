@@ -25,13 +25,20 @@ function planFor(file: string): FilePlan {
  * Returns the new source, or undefined when nothing changed; refusals go to `api.report`.
  */
 export default function transform(file: FileInfo, api: API, options: Options): string | undefined {
-  const { plan, settings } = planFor(path.resolve(file.path));
-  const result = rewrite(api.jscodeshift, file.source, plan, {
-    ...settings,
-    flagged: isOn(options.flagged),
-    removeLegacy: isOn(options.removeLegacy ?? options['remove-legacy']),
-    runtimeImport: String(options.runtimeImport ?? options['runtime-import'] ?? settings.runtimeImport),
-  });
+  const { plan, settings, engine } = planFor(path.resolve(file.path));
+  const links = { importedWrappers: new Set<string>(), externalUses: new Map<string, number>(), exportedHelpers: new Map<string, string[]>(), file: path.resolve(file.path), engine: () => engine ?? { supported: undefined } };
+  const result = rewrite(
+    api.jscodeshift,
+    file.source,
+    plan,
+    {
+      ...settings,
+      flagged: isOn(options.flagged),
+      removeLegacy: isOn(options.removeLegacy ?? options['remove-legacy']),
+      runtimeImport: String(options.runtimeImport ?? options['runtime-import'] ?? settings.runtimeImport),
+    },
+    links,
+  );
   for (const refusal of result.refused) api.report(`${file.path}:${refusal.line}: left unchanged: ${refusal.reason}`);
   return result.output;
 }
