@@ -9,6 +9,7 @@ import { createResolver } from '../link/resolve.js';
 import { scan, type ScanOptions } from '../scan.js';
 import type { Finding } from '../types.js';
 import { ACTIONABLE, parserOf, plansFromFindings, rewriteOptions } from './fixable.js';
+import { parseAst } from './parsers.js';
 import { rewriteProject } from './project.js';
 
 export interface FixOptions extends ScanOptions {
@@ -63,7 +64,7 @@ export async function fix(options: FixOptions): Promise<FixResult> {
   };
   let projectFiles: string[] | undefined;
   const files = (): string[] => (projectFiles ??= discoverFiles(options.paths?.length ? options.paths : ['.'], cwd, config, Boolean(options.includeTests)).inputs.map((input) => input.file));
-  const outcomes = rewriteProject({ plans, read, files, resolve: createResolver(), parser: parserOf, options: rewriteOptions(config, options) });
+  const outcomes = rewriteProject({ plans, read, files, resolve: createResolver(), parser: parserOf, parse: parseAst, options: rewriteOptions(config, options) });
 
   const pending: { file: string; raw: string; after: string; applied: number; spans: { start: number; end: number }[] }[] = [];
   for (const [file, outcome] of outcomes) {

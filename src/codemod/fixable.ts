@@ -2,7 +2,7 @@ import jscodeshift from 'jscodeshift';
 import { createResolver } from '../link/resolve.js';
 import type { Config } from '../discover/config.js';
 import type { Finding } from '../types.js';
-import { parserFor } from './parsers.js';
+import { parseAst, parserFor } from './parsers.js';
 import { planFromFindings } from './plan.js';
 import { isRewritten, rewriteProject, type FileRewrite } from './project.js';
 import type { FixPlan, RewriteOptions } from './rewrite.js';
@@ -45,6 +45,6 @@ export function parserOf(file: string): ReturnType<typeof jscodeshift.withParser
 export function confirmFixable(findings: Finding[], read: (file: string) => string | undefined, files: () => string[], config: Config): Finding[] {
   const plans = plansFromFindings(findings, ACTIONABLE);
   if (plans.size === 0) return findings;
-  const outcomes: Map<string, FileRewrite> = rewriteProject({ plans, read, files, resolve: createResolver(), parser: parserOf, options: rewriteOptions(config) });
+  const outcomes: Map<string, FileRewrite> = rewriteProject({ plans, read, files, resolve: createResolver(), parser: parserOf, parse: parseAst, options: rewriteOptions(config) });
   return findings.map((finding) => (ACTIONABLE.includes(finding.ruleId) ? { ...finding, fixable: isRewritten(outcomes.get(finding.file), finding) } : finding));
 }

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { parse as babelParse, type ParserOptions } from '@babel/parser';
 
 export interface Parser {
@@ -41,4 +42,19 @@ export function parserFor(file: string): 'ts' | 'tsx' | Parser {
   if (/\.(ts|mts|cts)$/.test(file)) return 'ts';
   if (/\.tsx$/.test(file)) return 'tsx';
   return javascriptParser;
+}
+
+/** jscodeshift's own options for its `ts` parser, so both ways of parsing see the same syntax. */
+const TS_OPTIONS = createRequire(import.meta.url)('jscodeshift/parser/tsOptions.js') as ParserOptions;
+
+/**
+ * The file's AST straight from Babel, by extension as `parserFor` chooses, without tokens: the
+ * rewrite is text edits located by offsets, so it needs neither recast's copy of the tree nor the
+ * tokens recast reprints from (`j(source)` builds both, about twice the work).
+ */
+export function parseAst(file: string, source: string): unknown {
+  const plain = { tokens: false };
+  if (/\.(ts|mts|cts)$/.test(file)) return babelParse(source, { ...TS_OPTIONS, ...plain });
+  if (/\.tsx$/.test(file)) return babelParse(source, { ...TS_OPTIONS, ...plain, plugins: ['jsx', ...(TS_OPTIONS.plugins ?? [])] });
+  return babelParse(source, { ...(FLOW_PRAGMA.test(source.slice(0, 4096)) ? FLOW_OPTIONS : JS_OPTIONS), ...plain });
 }

@@ -15,6 +15,8 @@ export interface ProjectInput {
   files(): string[];
   resolve(fromFile: string, specifier: string): string | undefined;
   parser(file: string): JSCodeshift;
+  /** Parses a file's text straight to an AST for the parser's `j` (optional: else `j(source)`). */
+  parse?(file: string, source: string): unknown;
   options: RewriteOptions;
 }
 
@@ -32,6 +34,7 @@ export function rewriteProject(input: ProjectInput): Map<string, FileRewrite> {
     const source = input.read(file);
     if (source === undefined) return undefined;
     links.file = file;
+    if (input.parse) links.parse = (text) => input.parse?.(file, text);
     let engine: EngineSupport | undefined;
     links.engine = () => (engine ??= engineSupport(file, input.read));
     links.loadModule = (specifier) => {

@@ -53,7 +53,7 @@ type Outcome = true | string | undefined;
 
 /** Rewrites the planned sites of one file. Pure: source in, source out. */
 export function rewrite(j: JSCodeshift, source: string, plan: FixPlan, options: RewriteOptions, links: ProjectLinks = emptyLinks()): RewriteResult {
-  const root = j(source);
+  const root = links.parse ? j(links.parse(source) as never) : j(source);
   const text = (node: Node): string => source.slice(node.start ?? 0, node.end ?? 0);
   const edits: Edit[] = [];
   const refused: Refusal[] = [];
