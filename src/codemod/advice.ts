@@ -21,6 +21,8 @@ export const ADVICE = {
     'Register the middleware with `io.engine.use(middleware)` by hand and read what it sets from `socket.request` (such as `socket.request.session`) instead of `socket.handshake`.',
   socketIoVersion:
     'Upgrade socket.io to 4.6 or later (the first with `io.engine.use`) and run the codemod again; until then the wrapper is the only way to run the middleware.',
+  socketIoOrder:
+    'Turn that earlier socket.io middleware into an `io.engine.use((req, res, next) => …)` middleware registered before this one, so the request is ready when it runs.',
   upgradeSession: {
     default:
       'Load the session from the store by the id in the upgrade request\'s cookie (or move the check into an HTTP route before the upgrade) instead of running the middleware with a fake response.',

@@ -385,6 +385,8 @@ export function registerOnEngine(c: SiteContext, usePath: Path, shape: { middlew
   if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') return refusal('`use` is not called on a server or namespace', 'socketIoReceiver');
   const server = serverOf(c, usePath, callee.object as Node);
   if (!server) return refusal(`cannot tell which socket.io server \`${c.text(callee.object as Node)}\` belongs to`, 'socketIoReceiver');
+  const changedAt = earlierRequestChange(c, usePath, server);
+  if (changedAt) return refusal(`an earlier socket.io middleware on this server (line ${changedAt}) changes the request, and under \`io.engine.use\` this middleware would run before it`, 'socketIoOrder');
   const engine = c.project.engine?.();
   if (engine?.supported === false) return refusal(`this code runs on ${engine.found ?? 'an older socket.io'}, which has no \`io.engine.use\``, 'socketIoVersion');
   const optional = callee.optional === true || callee.type === 'OptionalMemberExpression' ? '?.' : '.';
@@ -608,4 +610,39 @@ function refuseUnknownWrapper(c: SiteContext, found: Path): string | undefined {
   if (!wrapCall || !isCall(wrapCall)) return undefined;
   const wrapper = c.text(wrapCall.callee as Node);
   return refusal(`\`${wrapper}()\` is a socket.io middleware wrapper from another module, which the codemod did not rewrite there (see the refusal at its definition)`, 'socketIoExported');
+}
+
+/**
+ * Engine middleware runs before every socket.io middleware. A socket.io middleware registered
+ * earlier on the same server (in the same function) that stays a socket.io middleware and writes to
+ * the request (`socket.request.headers.cookie = …`) would then run after this one: its line, if so.
+ */
+function earlierRequestChange(c: SiteContext, usePath: Path, server: string): number | undefined {
+  const use = usePath.node as Node;
+  const home = enclosingFunctionStart(usePath);
+  let found: number | undefined;
+  c.root.find(c.j.CallExpression).forEach((path: Path) => {
+    const call = path.node as Node;
+    if (found !== undefined || (call.start ?? 0) >= (use.start ?? 0) || calleeName(call.callee as Node) !== 'use') return;
+    const callee = unwrap(call.callee as Node) as Node;
+    if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') return;
+    if (enclosingFunctionStart(path) !== home || serverOf(c, path, callee.object as Node) !== server) return;
+    if (c.edits.some((edit) => (call.start ?? 0) >= edit.start && (call.start ?? 0) < edit.end)) return; // rewritten itself
+    const fn = unwrap((call.arguments as Node[])[0]);
+    const socket = fn && /^(ArrowFunctionExpression|FunctionExpression)$/.test(fn.type) ? unwrap((fn.params as Node[])[0]) : undefined;
+    if (socket?.type !== 'Identifier') return;
+    const writes = c.j(fn?.body as never)
+      .find(c.j.AssignmentExpression)
+      .filter((assignment: Path) => {
+        let target = unwrap((assignment.node as Node).left as Node);
+        while (target && (target.type === 'MemberExpression' || target.type === 'OptionalMemberExpression')) {
+          const object = unwrap(target.object as Node);
+          if (object?.type === 'Identifier' && object.name === socket.name) return /^(request|handshake)$/.test(calleeName(target) ?? '');
+          target = object;
+        }
+        return false;
+      });
+    if (writes.size() > 0) found = call.loc?.start.line;
+  });
+  return found;
 }
