@@ -223,6 +223,21 @@ withProject('an edit rewrites only the edited files\' facts (a delta file), not 
   assert.equal(names(recovered), names(cold));
 });
 
+withProject('cache files are ASCII even when paths are not, and read back as the same paths', async (p) => {
+  p.write('src/worker-♫/chat.ts', handler('noteRequest'));
+  p.age(600);
+  const cold = await p.run();
+  for (const name of ['index.json', 'index.facts.json']) {
+    const bytes = readFileSync(path.join(p.location, name));
+    assert.ok(bytes.every((byte) => byte < 0x80), `${name} is ASCII`);
+  }
+  assert.ok(p.index().files.includes(path.join('src', 'worker-♫', 'chat.ts')));
+  const warm = await p.run();
+  assert.is(warm.stats.filesParsed, 0);
+  assert.equal(names(warm), names(cold));
+  assert.ok(names(warm).includes('fake-request@chat.ts:7'));
+});
+
 withProject('once many files changed, the delta is folded into the facts file', async (p) => {
   for (let i = 0; i < 70; i++) p.write(`src/lib/m${i}.ts`, handler(`request${i}`));
   p.age(600);

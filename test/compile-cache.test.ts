@@ -70,6 +70,14 @@ cache('compiled code is not taken from a folder that others can write to', () =>
   const run = runCli(['src', '--format', 'json'], { cwd: dir, env });
   assert.is(run.status, 1, run.stderr);
   assert.equal(entries(versioned), [], 'a world-writable cache folder is ignored');
+  // Nor is one whose parent others can write to: they could swap the folder.
+  chmodSync(versioned, 0o700);
+  chmodSync(location, 0o777);
+  assert.is(runCli(['src', '--format', 'json'], { cwd: dir, env }).status, 1);
+  assert.equal(entries(versioned), [], 'a folder inside a world-writable one is ignored');
+  chmodSync(location, 0o700);
+  assert.is(runCli(['src', '--format', 'json'], { cwd: dir, env }).status, 1);
+  assert.ok(entries(versioned).length > 0, 'and used again once the parent is private');
 });
 
 cache.run();

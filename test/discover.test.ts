@@ -2,6 +2,8 @@ import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { loadConfig } from '../src/discover/config.js';
+import { discoverFiles, type WalkTrace } from '../src/discover/files.js';
 import { scan } from '../src/scan.js';
 import { FAKE_HANDLER, runCli } from './helpers/cli.js';
 import { gitRepo } from './helpers/git.js';
@@ -125,6 +127,48 @@ walk('--cache: a .git appearing or vanishing at the scanned root changes which r
     assert.equal(plain.findings.filter((f) => f.ruleId === 'fake-request').length, 0, "now the outer repository's server.ts rule applies");
   } finally {
     rmSync(outer.dir, { recursive: true, force: true });
+  }
+});
+
+walk('folders whose every file a test pattern or exclude glob drops are not entered; the files are the same', () => {
+  const repo = gitRepo({
+    'ws-mock-audit.config.json': '{ "exclude": ["gen/**"] }\n',
+    'src/server.ts': FAKE,
+    'src/test/helper.ts': FAKE,
+    'src/__tests__/chat.ts': FAKE,
+    'src/testing/server.ts': FAKE,
+    'src/chat.test.ts': FAKE,
+    'gen/deep/server.ts': FAKE,
+    'keep/server.ts': FAKE,
+  });
+  try {
+    const config = loadConfig(repo.dir, undefined, []);
+    const trace: WalkTrace = { watched: new Map(), exact: true };
+    const found = discoverFiles([repo.dir], repo.dir, config, false, trace).inputs.map((input) => path.relative(repo.dir, input.file)).sort();
+    // `testing/` is no test folder: walked.
+    assert.equal(found, ['keep/server.ts', 'src/server.ts', 'src/testing/server.ts']);
+    const watched = [...trace.watched.keys()].map((file) => path.relative(repo.dir, file));
+    for (const folder of ['src/test', 'src/__tests__', 'gen', 'gen/deep']) assert.not.ok(watched.includes(folder), `${folder} is not entered`);
+    assert.ok(watched.includes('src/testing') && watched.includes('keep'));
+    // The same files a walk that enters every folder and filters each file finds.
+    const filesOf = (settings: typeof config): string[] => discoverFiles([repo.dir], repo.dir, settings, false).inputs.map((input) => path.relative(repo.dir, input.file)).sort();
+    const everything = { ...config, testPatterns: config.testPatterns.map((pattern) => pattern.replace(/\/\*\*$/, '/**/*')), exclude: ['gen/**/*'] };
+    assert.equal(filesOf(everything), found);
+    // A negated glob drops every file it does not match; it skips no folder, and the files agree.
+    assert.equal(filesOf({ ...config, exclude: ['!keep/**'] }), ['keep/server.ts']);
+    assert.equal(filesOf({ ...config, exclude: ['!keep/**/*'] }), ['keep/server.ts']);
+    // --include-tests walks the test folders again.
+    const withTests = discoverFiles([repo.dir], repo.dir, config, true).inputs.map((input) => path.relative(repo.dir, input.file)).sort();
+    assert.equal(withTests, ['keep/server.ts', 'src/__tests__/chat.ts', 'src/chat.test.ts', 'src/server.ts', 'src/test/helper.ts', 'src/testing/server.ts']);
+    // A named folder holding only test folders still says why nothing was scanned.
+    const only = runCli(['src/test'], { cwd: path.join(repo.dir) });
+    assert.is(only.status, 1, 'a named test folder is itself scanned: patterns apply below a named path');
+    repo.write('pkg/test/x.ts', FAKE);
+    const tests = runCli(['pkg'], { cwd: repo.dir });
+    assert.is(tests.status, 2);
+    assert.match(tests.stderr, '1 excluded: test folders (`testPatterns` in');
+  } finally {
+    rmSync(repo.dir, { recursive: true, force: true });
   }
 });
 

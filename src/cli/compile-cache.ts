@@ -21,8 +21,9 @@ export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): string
   if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   const native = (Module as unknown as { enableCompileCache?: (dir?: string) => { directory?: string } }).enableCompileCache;
   if (typeof native === 'function') return native(env.NODE_COMPILE_CACHE)?.directory;
-  const dir = path.join(env.NODE_COMPILE_CACHE || path.join(tmpdir(), 'ws-mock-audit-compile-cache'), `${process.version}-${process.arch}`);
-  if (!privateDirectory(dir)) return undefined;
+  const base = env.NODE_COMPILE_CACHE || path.join(tmpdir(), 'ws-mock-audit-compile-cache');
+  const dir = path.join(base, `${process.version}-${process.arch}`);
+  if (!privateDirectory(base) || !privateDirectory(dir)) return undefined;
   installCodeCache(dir);
   return dir;
 }
@@ -103,7 +104,8 @@ function requireFor(module: CommonJsModule, statics: ModuleStatics): NodeJS.Requ
 
 /**
  * A code cache is code this process will run, so it is only kept in a directory that this user
- * owns and nobody else can write to (the temporary folder is shared on multi-user machines).
+ * owns and nobody else can write to, nor its parent (the temporary folder is shared on multi-user
+ * machines: whoever owns the parent could swap the folder).
  */
 function privateDirectory(dir: string): boolean {
   try {

@@ -71,7 +71,8 @@ export function createFolderFilter(cwd: string, config: Config, includeTests: bo
   const base = config.file ? path.dirname(config.file) : cwd;
   const setting = (key: string): string => (config.file ? `\`${key}\` in ${config.file}` : `\`${key}\``);
   const folders = (patterns: string[]): picomatch.Matcher | undefined => {
-    const prefixes = patterns.flatMap((pattern) => (pattern.endsWith('/**') && pattern.length > 3 ? [pattern.slice(0, -3)] : []));
+    // A negated pattern (`!keep/**`) does not cover a folder's contents the same way: never used here.
+    const prefixes = patterns.flatMap((pattern) => (pattern.endsWith('/**') && pattern.length > 3 && !pattern.startsWith('!') ? [pattern.slice(0, -3)] : []));
     return prefixes.length > 0 ? picomatch(prefixes, { dot: true }) : undefined;
   };
   const excluded = folders(config.exclude);
@@ -113,14 +114,14 @@ export const ABSENT = -1;
 export const PRESENT = -2;
 
 /**
- * Whether every path a walk watched (`files[i]` with `mtimes[i]`) is as it was: then the walk would
- * list the same files. A warm run calls this for every folder of the project: plain arrays, no
- * pair per path.
+ * Whether every path a walk watched (`files[i]` with `mtimes[i]`, resolved by `resolve`) is as it
+ * was: then the walk would list the same files. A warm run calls this for every folder of the
+ * project: plain arrays, and each full path made only while it is needed.
  */
-export function walkStillHolds(files: readonly string[], mtimes: readonly number[]): boolean {
+export function walkStillHolds(files: readonly string[], mtimes: readonly number[], resolve: (name: string) => string = (name) => name): boolean {
   for (let i = 0; i < files.length; i++) {
     const expected = mtimes[i];
-    const stats = statSync(files[i] as string, MAY_BE_ABSENT);
+    const stats = statSync(resolve(files[i] as string), MAY_BE_ABSENT);
     const now = stats === undefined ? ABSENT : expected === PRESENT ? PRESENT : stats.mtimeMs;
     if (now !== expected) return false;
   }
