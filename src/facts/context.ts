@@ -106,6 +106,11 @@ export function scopeAt(a: Analysis, node: ts.Node): Scope {
 }
 
 
+/**
+ * The binding an identifier names. A reference the scope walk resolved is looked up directly (the
+ * walk resolved it from the scope `scopeAt` finds, against the same final bindings); others
+ * (declared names, decorators, computed method names) are looked up from their scope.
+ */
 export function bindingOf(a: Analysis, id: ts.Identifier): Binding | undefined {
   return a.scopes.refOf.get(id) ?? lookup(scopeAt(a, id), id.text);
 }
@@ -144,14 +149,14 @@ export function shortName(expr: ts.Expression): string | undefined {
 
 /** The name an identifier had where it was exported (`Request` for `import { Request as R }`). */
 export function canonicalName(a: Analysis, id: ts.Identifier): string {
-  const binding = lookup(scopeAt(a, id), id.text);
+  const binding = bindingOf(a, id);
   const info = binding?.importInfo;
   if (info && info.imported !== '*' && info.imported !== 'default') return info.imported;
   return id.text;
 }
 
 function importOfName(a: Analysis, name: ts.EntityName | ts.Expression): Binding | undefined {
-  if (ts.isIdentifier(name)) return lookup(scopeAt(a, name), name.text);
+  if (ts.isIdentifier(name)) return bindingOf(a, name);
   return undefined;
 }
 

@@ -57,7 +57,7 @@ export function extractFacts(file: string, text: string, options: FactsOptions, 
   const sf = typed && typed.text === text ? typed : ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindOf(file));
   const scopes = analyseScopes(sf);
   const a = createAnalysis(sf, scopes, options, sf === typed ? oracle : undefined);
-  findRegistrations(a);
+  const walk = findRegistrations(a);
   const functions = scopes.fnNodes.map((node, id): FunctionFact => ({
     id,
     name: functionName(a, node),
@@ -74,9 +74,15 @@ export function extractFacts(file: string, text: string, options: FactsOptions, 
   const cjsExports: ExportFact[] = [];
   const imports = new Set<string>();
 
-  const visit = (node: ts.Node, fn: FunctionFact | undefined): void => {
-    if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) return;
-    if (isFunctionLike(node)) fn = functions[scopes.fnIds.get(node) ?? -1] ?? fn;
+  // One loop over the nodes the registration walk recorded, in the same order: not another walk.
+  const { nodes, ends, fns } = walk;
+  for (let index = 0; index < nodes.length; index++) {
+    const node = nodes[index] as ts.Node;
+    if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) {
+      index = (ends[index] as number) - 1;
+      continue;
+    }
+    const fn = functions[fns[index] as number];
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) {
       if (node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) imports.add(node.moduleSpecifier.text);
     }
@@ -99,9 +105,7 @@ export function extractFacts(file: string, text: string, options: FactsOptions, 
       cjsExports.push(...commonJsExports(a, node));
     }
     if (fn) collectInFunction(a, node, fn);
-    ts.forEachChild(node, (child) => visit(child, fn));
-  };
-  visit(sf, undefined);
+  }
   classes.push(...mimicClasses(a).filter((mimic) => !classes.some((known) => known.name === mimic.name)));
 
   return {
@@ -117,25 +121,61 @@ export function extractFacts(file: string, text: string, options: FactsOptions, 
   };
 }
 
-function findRegistrations(a: Analysis): void {
+/**
+ * Every node in walk order, the index just past each one's subtree, and the id of the function
+ * around it (the nearest enclosing function the scope walk entered, itself included; -1 outside).
+ */
+interface Walk {
+  nodes: ts.Node[];
+  ends: number[];
+  fns: number[];
+}
+
+function findRegistrations(a: Analysis): Walk {
   const recognizers = FRAMEWORKS;
-  for (let pass = 0; pass < MAX_REGISTRATION_PASSES; pass++) {
-    const before = a.registrations.size;
-    const rolesBefore = countRoles(a);
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) for (const r of recognizers) r.onCall?.(a, node);
-      else if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) for (const r of recognizers) r.onClass?.(a, node);
-      else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-        for (const r of recognizers) r.onAssignment?.(a, node);
-      } else if (ts.isObjectLiteralExpression(node)) for (const r of recognizers) r.onObject?.(a, node);
-      else if (isFunctionLike(node)) for (const r of recognizers) r.onFunction?.(a, node);
-      ts.forEachChild(node, visit);
-    };
-    visit(a.sf);
-    // Handlers named by reference may be declared before they are registered; their parameters only
-    // get roles on the way, so walk again while something new is learnt.
-    if (a.registrations.size === before && countRoles(a) === rolesBefore) return;
+  const before = a.registrations.size;
+  const rolesBefore = countRoles(a);
+  // Calls on a member and assignments to one: the only nodes where a recogniser that reads roles can match.
+  const again: ts.Node[] = [];
+  const walk: Walk = { nodes: [], ends: [], fns: [] };
+  let fnId = -1;
+  const visit = (node: ts.Node): void => {
+    const index = walk.nodes.length;
+    const outer = fnId;
+    if (isFunctionLike(node)) fnId = a.scopes.fnIds.get(node) ?? fnId;
+    walk.nodes.push(node);
+    walk.ends.push(0);
+    walk.fns.push(fnId);
+    if (ts.isCallExpression(node)) {
+      for (const r of recognizers) r.onCall?.(a, node);
+      if (ts.isPropertyAccessExpression(unwrap(node.expression))) again.push(node);
+    } else if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) for (const r of recognizers) r.onClass?.(a, node);
+    else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      for (const r of recognizers) r.onAssignment?.(a, node);
+      if (ts.isPropertyAccessExpression(node.left)) again.push(node);
+    } else if (ts.isObjectLiteralExpression(node)) for (const r of recognizers) r.onObject?.(a, node);
+    else if (isFunctionLike(node)) for (const r of recognizers) r.onFunction?.(a, node);
+    ts.forEachChild(node, visit);
+    walk.ends[index] = walk.nodes.length;
+    fnId = outer;
+  };
+  visit(a.sf);
+  // Handlers named by reference may be declared before they are registered; their parameters only
+  // get roles on the way, so look again while something new is learnt. Only recognisers that read
+  // roles can match anew (the others register the same handlers with the same roles, which changes
+  // nothing), and only where they look: not another walk of the tree.
+  const rereading = recognizers.filter((r) => r.readsRoles);
+  let learnt = a.registrations.size !== before || countRoles(a) !== rolesBefore;
+  for (let pass = 1; pass < MAX_REGISTRATION_PASSES && learnt; pass++) {
+    const registered = a.registrations.size;
+    const roles = countRoles(a);
+    for (const node of again) {
+      if (ts.isCallExpression(node)) for (const r of rereading) r.onCall?.(a, node);
+      else for (const r of rereading) r.onAssignment?.(a, node as ts.BinaryExpression);
+    }
+    learnt = a.registrations.size !== registered || countRoles(a) !== roles;
   }
+  return walk;
 }
 
 function countRoles(a: Analysis): number {

@@ -36,6 +36,12 @@ export interface FrameworkRecognizer {
   onObject?(a: Analysis, object: ts.ObjectLiteralExpression): void;
   /** Every function, for recognisers that go by a function's own shape (signature evidence). */
   onFunction?(a: Analysis, fn: ts.FunctionLikeDeclaration): void;
+  /**
+   * Set when `onCall` / `onAssignment` read roles (`roleOf`), which registrations give parameters
+   * as the walk goes: those two run again on calls on a member and on assignments to one while
+   * something new is learnt. The other hooks must not read roles: they run once.
+   */
+  readsRoles?: boolean;
 }
 
 export const LISTEN_METHODS: ReadonlySet<string> = new Set(LISTEN_METHOD_NAMES);
@@ -230,11 +236,12 @@ export interface ObjectHandler {
   found: { target: Target; node?: ts.Node }[];
 }
 
-export function objectHandlers(a: Analysis, object: ts.ObjectLiteralExpression): ObjectHandler[] {
+/** `only`: the names wanted; other properties are passed over before their values are followed. */
+export function objectHandlers(a: Analysis, object: ts.ObjectLiteralExpression, only?: ReadonlySet<string>): ObjectHandler[] {
   const result: ObjectHandler[] = [];
   for (const prop of object.properties) {
     const name = prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : undefined;
-    if (!name) continue;
+    if (!name || (only && !only.has(name))) continue;
     if (ts.isMethodDeclaration(prop)) {
       const fn = a.scopes.fnIds.get(prop);
       if (fn !== undefined) result.push({ name, value: prop, found: [{ target: { t: 'fn', fn }, node: prop }] });

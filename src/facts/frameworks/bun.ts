@@ -12,7 +12,7 @@ export const bun: FrameworkRecognizer = {
       if (!ts.isPropertyAssignment(prop) || prop.name.getText(a.sf) !== BUN_WEBSOCKET_KEY) continue;
       const hooks = unwrap(prop.initializer);
       if (!ts.isObjectLiteralExpression(hooks)) continue;
-      const handlers = objectHandlers(a, hooks).filter(({ name }) => HOOKS.has(name));
+      const handlers = objectHandlers(a, hooks, HOOKS);
       for (const { name, value } of handlers) {
         register(a, { framework: 'bun', event: `\`websocket.${name}\` hook`, handler: value, at: prop.name, params: ['ws-socket'] });
       }

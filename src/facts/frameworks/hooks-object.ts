@@ -24,8 +24,7 @@ export function registerHooksObject(
       if (nested && ts.isObjectLiteralExpression(unwrap(nested.initializer))) object = unwrap(nested.initializer);
     }
     if (!ts.isObjectLiteralExpression(object)) continue;
-    for (const handler of objectHandlers(a, object)) {
-      if (options.only && !options.only.has(handler.name)) continue;
+    for (const handler of objectHandlers(a, object, options.only)) {
       register(a, { framework, event: `\`${name}()\` \`${handler.name}\``, handler: handler.value, at: call.expression });
     }
   }

@@ -82,10 +82,13 @@ function applies(hook: OptionHook, object: ts.ObjectLiteralExpression, value: ts
   return true;
 }
 
+/** Every hook name: an object's other properties are not followed (most objects hold none of these). */
+const HOOK_NAMES: ReadonlySet<string> = new Set(HOOKS.flatMap((hook) => [...hook.keys]));
+
 export const optionHooks: FrameworkRecognizer = {
   id: 'ws',
   onObject(a, object) {
-    for (const handler of objectHandlers(a, object)) {
+    for (const handler of objectHandlers(a, object, HOOK_NAMES)) {
       const value = ts.isMethodDeclaration(handler.value) ? handler.value : unwrap(handler.value as ts.Expression);
       const hook = HOOKS.find((candidate) => candidate.keys.has(handler.name) && applies(candidate, object, value));
       if (!hook) continue;

@@ -28,6 +28,7 @@ function isServerSocket(a: Analysis, receiver: ts.Expression): boolean {
 /** WHATWG server sockets (Deno, Cloudflare, ws): `socket.onmessage = fn`, `addEventListener('message', fn)`. */
 export const whatwg: FrameworkRecognizer = {
   id: 'whatwg',
+  readsRoles: true,
   onAssignment(a, assignment) {
     const left = assignment.left;
     if (!ts.isPropertyAccessExpression(left) || !EVENT_PROPS.has(left.name.text)) return;
