@@ -1,4 +1,5 @@
 import { ts } from '@ts-morph/common';
+import { isIdentifier, isMethodDeclaration, isObjectLiteralExpression, isPropertyAssignment, isShorthandPropertyAssignment, Kind } from '../syntax.js';
 import { unwrap } from '../scope.js';
 import type { FrameworkRecognizer } from './api.js';
 import { FASTIFY_WS_FLAG, FASTIFY_WS_HANDLER } from './vocabulary.js';
@@ -9,20 +10,20 @@ import { register } from './api.js';
  * identifier has other source text; any other kind of name has quotes, brackets or `#`).
  */
 function isKey(name: ts.PropertyName, text: string): boolean {
-  return ts.isIdentifier(name) && name.text === text && name.getText() === text;
+  return isIdentifier(name) && name.text === text && name.getText() === text;
 }
 
 function hasTrue(object: ts.ObjectLiteralExpression, name: string): boolean {
   return object.properties.some(
-    (prop) => ts.isPropertyAssignment(prop) && isKey(prop.name, name) && prop.initializer.kind === ts.SyntaxKind.TrueKeyword,
+    (prop) => isPropertyAssignment(prop) && isKey(prop.name, name) && prop.initializer.kind === Kind.TrueKeyword,
   );
 }
 
 function property(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
   for (const prop of object.properties) {
-    if (ts.isPropertyAssignment(prop) && isKey(prop.name, name)) return prop.initializer;
-    if (ts.isMethodDeclaration(prop) && isKey(prop.name, name)) return prop as unknown as ts.Expression;
-    if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === name) return prop.name;
+    if (isPropertyAssignment(prop) && isKey(prop.name, name)) return prop.initializer;
+    if (isMethodDeclaration(prop) && isKey(prop.name, name)) return prop as unknown as ts.Expression;
+    if (isShorthandPropertyAssignment(prop) && prop.name.text === name) return prop.name;
   }
   return undefined;
 }
@@ -33,7 +34,7 @@ export const fastify: FrameworkRecognizer = {
   onCall(a, call) {
     for (const arg of call.arguments) {
       const options = unwrap(arg);
-      if (!ts.isObjectLiteralExpression(options)) continue;
+      if (!isObjectLiteralExpression(options)) continue;
       const wsHandler = property(options, FASTIFY_WS_HANDLER);
       if (wsHandler) {
         register(a, { framework: 'fastify', event: '`wsHandler`', handler: wsHandler, at: call.expression, params: ['ws-socket', 'genuine'] });

@@ -1,4 +1,4 @@
-import { ts } from '@ts-morph/common';
+import { isIdentifier } from '../syntax.js';
 import { signatureOf } from '../signature.js';
 import { isFunctionLike, unwrap } from '../scope.js';
 import type { FrameworkRecognizer } from './api.js';
@@ -24,7 +24,7 @@ export const signature: FrameworkRecognizer = {
     // The shapes first: the receiver's role is looked up only for a listener that could count.
     const handler = unwrap(listen.handler);
     const second = isFunctionLike(handler) && handler.parameters.length === 2 ? handler.parameters[1] : undefined;
-    const connection = listen.event === CONNECTION_EVENT && second && ts.isIdentifier(second.name) && CONNECTION_REQUEST_PARAM.test(second.name.text);
+    const connection = listen.event === CONNECTION_EVENT && second && isIdentifier(second.name) && CONNECTION_REQUEST_PARAM.test(second.name.text);
     if (listen.event !== UPGRADE_EVENT && !connection) return;
     const role = roleOf(a, listen.receiver);
     if (role === 'client' || role === 'ws-server' || role === 'io-server' || role === 'ws-socket' || role === 'io-socket') return;
@@ -39,7 +39,7 @@ export const signature: FrameworkRecognizer = {
       });
       return;
     }
-    if (!isFunctionLike(handler) || !second || !ts.isIdentifier(second.name)) return;
+    if (!isFunctionLike(handler) || !second || !isIdentifier(second.name)) return;
     register(a, {
       framework: 'ws',
       event: '`connection` handler',
