@@ -154,6 +154,15 @@ function findRegistrations(a: Analysis): Walk {
   let fnId = -1;
   const visit = (node: ts.Node): void => {
     const index = walk.nodes.length;
+    // Tokens have no children and no recogniser looks at one; of them only identifiers are read later.
+    if (node.kind <= Kind.LastToken) {
+      if (node.kind === Kind.Identifier) {
+        walk.nodes.push(node);
+        walk.ends.push(index + 1);
+        walk.fns.push(fnId);
+      }
+      return;
+    }
     const outer = fnId;
     if (isFunctionLike(node)) fnId = a.scopes.fnIds.get(node) ?? fnId;
     walk.nodes.push(node);

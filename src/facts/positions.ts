@@ -36,34 +36,41 @@ export function positionsOf(a: Analysis, call: ts.CallExpression): PositionArg[]
   const callee = unwrap(call.expression);
   const short = shortName(callee) ?? (isCallExpression(callee) ? shortName(callee.expression) : undefined);
   if (!short) return [];
-  const sink = calleeName(call.expression) ?? short;
+  // Asked of every call, and most have no position: the callee's full name is built only for one that does.
+  let named: string | undefined;
+  const sinkOf = (): string => (named ??= calleeName(call.expression) ?? short);
   const canonical = isIdentifier(unwrap(call.expression)) ? canonicalName(a, unwrap(call.expression) as ts.Identifier) : short;
   const found: PositionArg[] = [];
   const [first, second] = call.arguments;
 
   if (Object.hasOwn(a.options.factories, canonical) && first) {
-    found.push({ arg: first, position: 'request', sink });
+    found.push({ arg: first, position: 'request', sink: sinkOf() });
     return found;
   }
   if (a.options.requestConsumers.includes(canonical) && first && !isObjectLiteralExpression(unwrap(first))) {
-    found.push({ arg: first, position: 'request', sink });
+    found.push({ arg: first, position: 'request', sink: sinkOf() });
     if (second && call.arguments.length >= 3) {
-      found.push({ arg: second, position: 'response', sink });
+      found.push({ arg: second, position: 'response', sink: sinkOf() });
     }
   }
   for (const { index, kind } of a.oracle?.parameterPositions(call) ?? []) {
     const arg = call.arguments[index];
-    if (arg && !found.some((entry) => entry.arg === arg)) found.push({ arg, position: kind, sink });
+    if (arg && !found.some((entry) => entry.arg === arg)) found.push({ arg, position: kind, sink: sinkOf() });
   }
   for (const entry of httpEntryPositions(call, short)) {
-    if (!found.some((known) => known.arg === entry.arg)) found.push({ ...entry, sink });
+    if (!found.some((known) => known.arg === entry.arg)) found.push({ ...entry, sink: sinkOf() });
   }
   if (isMiddlewareCall(a, call, short) && first && second) {
-    found.push({ arg: first, position: 'request', sink }, { arg: second, position: 'response', sink });
+    found.push({ arg: first, position: 'request', sink: sinkOf() }, { arg: second, position: 'response', sink: sinkOf() });
   }
   if (NOT_A_CONSUMER.has(short)) return found;
+  let objects: ts.ObjectLiteralExpression[] | undefined;
+  for (const arg of call.arguments) {
+    const value = stripCasts(arg);
+    if (isObjectLiteralExpression(value)) (objects ??= []).push(value);
+  }
+  if (!objects) return found;
   const builder = CONTEXT_BUILDER.test(short) || a.options.requestConsumers.includes(canonical);
-  const objects = call.arguments.map(stripCasts).filter(isObjectLiteralExpression);
   // Besides a context builder's own argument, a context handed over as a property
   // (`execute({ contextValue: { reply: {...} } })`) carries the request and reply HTTP code reads.
   const contexts = objects.flatMap((object) => contextProperties(object));
@@ -73,8 +80,8 @@ export function positionsOf(a: Analysis, call: ts.CallExpression): PositionArg[]
       if (!name) continue;
       const position = REQUEST_PROPS.has(name) ? 'request' : RESPONSE_PROPS.has(name) ? 'response' : undefined;
       if (!position) continue;
-      if (isPropertyAssignment(prop)) found.push({ arg: prop.initializer, position, sink });
-      else if (isShorthandPropertyAssignment(prop)) found.push({ arg: prop.name, position, sink });
+      if (isPropertyAssignment(prop)) found.push({ arg: prop.initializer, position, sink: sinkOf() });
+      else if (isShorthandPropertyAssignment(prop)) found.push({ arg: prop.name, position, sink: sinkOf() });
     }
   }
   return found;
@@ -98,7 +105,8 @@ function httpEntryPositions(call: ts.CallExpression, short: string): Omit<Positi
   const args = call.arguments;
   const [first, second, third] = args;
   const callee = unwrap(call.expression);
-  const receiver = isPropertyAccessExpression(callee) ? calleeName(callee.expression) : undefined;
+  // Named only for the two methods that need a receiver.
+  const receiver = (short === 'inject' || short === 'handle') && isPropertyAccessExpression(callee) ? calleeName(callee.expression) : undefined;
   if (short === 'createContext' && args.length === 2 && first && second && !isObjectLiteralExpression(stripCasts(first))) {
     return [{ arg: first, position: 'request' }, { arg: second, position: 'response' }];
   }

@@ -171,6 +171,12 @@ export function analyseScopes(sf: ts.SourceFile): ScopeInfo {
   };
 
   const visit = (node: ts.Node, scope: Scope): void => {
+    // Tokens (a third of the nodes or more) have no children; of them only identifiers matter here.
+    const kind = node.kind;
+    if (kind <= Kind.LastToken) {
+      if (kind === Kind.Identifier && isValueReference(node as ts.Identifier)) pendingRefs.push({ id: node as ts.Identifier, scope });
+      return;
+    }
     if (isTypeAliasDeclaration(node) || isInterfaceDeclaration(node)) {
       typeDecls.set(node.name.text, node);
       return;

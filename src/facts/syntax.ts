@@ -111,6 +111,7 @@ export const Kind = {
   ImportSpecifier: ts.SyntaxKind.ImportSpecifier,
   JsxAttribute: ts.SyntaxKind.JsxAttribute,
   LabeledStatement: ts.SyntaxKind.LabeledStatement,
+  LastToken: ts.SyntaxKind.LastToken,
   MethodDeclaration: ts.SyntaxKind.MethodDeclaration,
   NamespaceImport: ts.SyntaxKind.NamespaceImport,
   NewExpression: ts.SyntaxKind.NewExpression,
