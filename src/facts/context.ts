@@ -1,5 +1,12 @@
 import { ts } from '@ts-morph/common';
-import { isArrowFunction, isAsExpression, isAwaitExpression, isBinaryExpression, isCallExpression, isClassLike, isConditionalExpression, isElementAccessExpression, isExpressionWithTypeArguments, isFunctionDeclaration, isFunctionExpression, isIdentifier, isImportDeclaration, isIntersectionTypeNode, isMethodDeclaration, isNonNullExpression, isObjectLiteralExpression, isParenthesizedExpression, isParenthesizedTypeNode, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isQualifiedName, isReturnStatement, isSatisfiesExpression, isStringLiteral, isStringLiteralLike, isTypeAliasDeclaration, isTypeAssertionExpression, isTypeReferenceNode, isUnionTypeNode, isVariableDeclaration, Kind } from './syntax.js';
+import {
+  isArrowFunction, isAsExpression, isAwaitExpression, isBinaryExpression, isCallExpression, isClassLike, isConditionalExpression,
+  isElementAccessExpression, isExpressionWithTypeArguments, isFunctionDeclaration, isFunctionExpression, isIdentifier, isImportDeclaration,
+  isIntersectionTypeNode, isMethodDeclaration, isNonNullExpression, isObjectLiteralExpression, isParenthesizedExpression, isParenthesizedTypeNode,
+  isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isQualifiedName, isReturnStatement, isSatisfiesExpression,
+  isStringLiteral, isStringLiteralLike, isTypeAliasDeclaration, isTypeAssertionExpression, isTypeReferenceNode, isUnionTypeNode,
+  isVariableDeclaration, Kind,
+} from './syntax.js';
 import type { FakeKind, FakeOrigin, FrameworkId, Loc, Target, ValueRef } from '../types.js';
 import type { FactsOptions } from './options.js';
 import type { TypeOracle } from './type-oracle.js';

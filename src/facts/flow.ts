@@ -1,5 +1,8 @@
 import { ts } from '@ts-morph/common';
-import { isBinaryExpression, isBlock, isCallExpression, isClassLike, isConditionalExpression, isIdentifier, isMethodDeclaration, isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment, isReturnStatement, isShorthandPropertyAssignment, isStringLiteral, Kind } from './syntax.js';
+import {
+  isBinaryExpression, isBlock, isCallExpression, isClassLike, isConditionalExpression, isIdentifier, isMethodDeclaration, isObjectLiteralExpression,
+  isPropertyAccessExpression, isPropertyAssignment, isReturnStatement, isShorthandPropertyAssignment, isStringLiteral, Kind,
+} from './syntax.js';
 import type { Target } from '../types.js';
 import { bindingOf, classMember, resolveTarget, targetOfBinding, type Analysis } from './context.js';
 import { isFunctionLike, stripCasts } from './scope.js';

@@ -1,5 +1,11 @@
 import { ts } from '@ts-morph/common';
-import { isArrowFunction, isAsExpression, isBinaryExpression, isBlock, isCallExpression, isClassDeclaration, isClassExpression, isClassLike, isConditionalExpression, isConstructorDeclaration, isExportAssignment, isExportDeclaration, isExpressionWithTypeArguments, isFunctionDeclaration, isFunctionExpression, isIdentifier, isIfStatement, isImportDeclaration, isMethodDeclaration, isNamedExports, isNamespaceExport, isNewExpression, isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isReturnStatement, isShorthandPropertyAssignment, isStringLiteral, isStringLiteralLike, isTypeAssertionExpression, isTypeNode, isVariableDeclaration, isVariableStatement, Kind } from './syntax.js';
+import {
+  isBinaryExpression, isBlock, isCallExpression, isClassDeclaration, isClassExpression, isClassLike, isConditionalExpression,
+  isConstructorDeclaration, isExportAssignment, isExportDeclaration, isExpressionWithTypeArguments, isFunctionDeclaration, isFunctionExpression,
+  isIdentifier, isIfStatement, isMethodDeclaration, isNamedExports, isNamespaceExport, isNewExpression, isObjectLiteralExpression,
+  isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isShorthandPropertyAssignment, isStringLiteral, isStringLiteralLike,
+  isTypeNode, isVariableDeclaration, isVariableStatement, Kind,
+} from './syntax.js';
 import type { Binding } from './scope.js';
 import type {
   ClassFact,

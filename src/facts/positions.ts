@@ -1,5 +1,8 @@
 import { ts } from '@ts-morph/common';
-import { isArrowFunction, isCallExpression, isFunctionExpression, isIdentifier, isNumericLiteral, isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment, isStringLiteral, isStringLiteralLike } from './syntax.js';
+import {
+  isArrowFunction, isCallExpression, isFunctionExpression, isIdentifier, isNumericLiteral, isObjectLiteralExpression, isPropertyAccessExpression,
+  isPropertyAssignment, isShorthandPropertyAssignment, isStringLiteral, isStringLiteralLike,
+} from './syntax.js';
 import type { Position } from '../types.js';
 import { bindingOf, calleeName, canonicalName, shortName, type Analysis } from './context.js';
 import { stripCasts, unwrap } from './scope.js';

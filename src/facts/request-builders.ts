@@ -1,5 +1,8 @@
 import { ts } from '@ts-morph/common';
-import { isArrowFunction, isClassLike, isFunctionDeclaration, isFunctionExpression, isIdentifier, isMethodDeclaration, isPropertyAssignment, isVariableDeclaration } from './syntax.js';
+import {
+  isArrowFunction, isClassLike, isFunctionDeclaration, isFunctionExpression, isIdentifier, isMethodDeclaration, isPropertyAssignment,
+  isVariableDeclaration,
+} from './syntax.js';
 import { httpTypeKind, type Analysis } from './context.js';
 
 /**

@@ -1,5 +1,10 @@
 import { ts } from '@ts-morph/common';
-import { isArrowFunction, isAsExpression, isAwaitExpression, isBinaryExpression, isBindingElement, isBreakOrContinueStatement, isCallExpression, isCatchClause, isClassDeclaration, isClassLike, isEnumMember, isExportSpecifier, isExternalModuleReference, isFunctionDeclaration, isFunctionExpression, isGetAccessor, isIdentifier, isImportClause, isImportDeclaration, isImportEqualsDeclaration, isImportSpecifier, isInterfaceDeclaration, isJsxAttribute, isLabeledStatement, isMethodDeclaration, isNamespaceImport, isNonNullExpression, isObjectBindingPattern, isOmittedExpression, isParameter, isParenthesizedExpression, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isPropertySignature, isQualifiedName, isSatisfiesExpression, isSetAccessor, isStringLiteral, isStringLiteralLike, isTypeAliasDeclaration, isTypeAssertionExpression, isTypeNode, isTypeReferenceNode, isVariableDeclaration, Kind } from './syntax.js';
+import {
+  isArrowFunction, isAsExpression, isBinaryExpression, isCallExpression, isCatchClause, isClassDeclaration, isExternalModuleReference,
+  isFunctionDeclaration, isFunctionExpression, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isInterfaceDeclaration,
+  isNamespaceImport, isObjectBindingPattern, isOmittedExpression, isStringLiteral, isStringLiteralLike, isTypeAliasDeclaration,
+  isTypeAssertionExpression, isTypeNode, isTypeReferenceNode, isVariableDeclaration, Kind,
+} from './syntax.js';
 
 /** What a binding is known to hold in WebSocket terms. */
 export type Role =

@@ -1,5 +1,8 @@
 import { ts } from '@ts-morph/common';
-import { isArrayLiteralExpression, isAsExpression, isBinaryExpression, isCallExpression, isConditionalExpression, isIdentifier, isNewExpression, isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment, isTypeAssertionExpression, Kind } from './syntax.js';
+import {
+  isArrayLiteralExpression, isAsExpression, isBinaryExpression, isCallExpression, isConditionalExpression, isIdentifier, isNewExpression,
+  isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment, isTypeAssertionExpression, Kind,
+} from './syntax.js';
 import type { FakeOrigin, ValueRef } from '../types.js';
 import { bindingOf, makeOrigin, resolveTarget, snippetOf, type Analysis } from './context.js';
 import { roleOf } from './frameworks/api.js';

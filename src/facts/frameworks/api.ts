@@ -1,5 +1,8 @@
 import { ts } from '@ts-morph/common';
-import { isCallExpression, isIdentifier, isMethodDeclaration, isNewExpression, isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment, isStringLiteral, isStringLiteralLike, isTypeReferenceNode, Kind } from '../syntax.js';
+import {
+  isCallExpression, isIdentifier, isMethodDeclaration, isNewExpression, isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment,
+  isShorthandPropertyAssignment, isStringLiteral, isStringLiteralLike, isTypeReferenceNode, Kind,
+} from '../syntax.js';
 import type { FrameworkId, Target } from '../../types.js';
 import {
   bindingOf,

@@ -1,5 +1,7 @@
 import { ts } from '@ts-morph/common';
-import { isCallExpression, isIdentifier, isMethodDeclaration, isNewExpression, isParenthesizedExpression, isPropertyAssignment, isStringLiteral } from '../syntax.js';
+import {
+  isCallExpression, isIdentifier, isMethodDeclaration, isNewExpression, isParenthesizedExpression, isPropertyAssignment, isStringLiteral,
+} from '../syntax.js';
 import type { FrameworkId } from '../../types.js';
 import { calleeName } from '../context.js';
 import type { Role } from '../scope.js';

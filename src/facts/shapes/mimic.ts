@@ -1,5 +1,8 @@
 import { ts } from '@ts-morph/common';
-import { isBinaryExpression, isExpressionStatement, isFunctionDeclaration, isFunctionExpression, isIdentifier, isParenthesizedExpression, isPropertyAccessExpression, isVariableDeclaration, Kind } from '../syntax.js';
+import {
+  isBinaryExpression, isExpressionStatement, isFunctionDeclaration, isFunctionExpression, isIdentifier, isParenthesizedExpression,
+  isPropertyAccessExpression, isVariableDeclaration, Kind,
+} from '../syntax.js';
 import type { ClassFact } from '../../types.js';
 import { locOf, prototypeMethodNames, type Analysis } from '../context.js';
 import { unwrap } from '../scope.js';
