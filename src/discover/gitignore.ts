@@ -48,6 +48,8 @@ export interface Gitignore {
 }
 
 const BOM = '\uFEFF';
+/** A name of letters, digits, `_`, `-` and `.`, optionally folders only: a rule of no wildcard, escape or anchor. */
+const PLAIN_NAME = /^([\w.-]+)(\/?)$/;
 const FLAGS = 'i';
 const NON_SLASH = '[^\\/]';
 /** Any text after a `/`: what a trailing `/**` matches (at least one character, none of them counted). */
@@ -217,6 +219,12 @@ function parseRule(line: string, pattern: string): GitignoreRule | undefined {
   if (line.startsWith('#')) return undefined;
   const negative = line.startsWith('!');
   let body = trimTrailingSpaces(negative ? line.slice(1) : line);
+  // Most lines are a plain name (`node_modules`, `.env`, `dist/`): no need to take them apart.
+  const plain = PLAIN_NAME.exec(body);
+  if (plain) {
+    const name = plain[1] as string;
+    return { pattern, negative, dirOnly: plain[2] === '/', source: name.replace(/\./g, '\\.'), basename: true, exact: name };
+  }
   if (!body || endsWithLoneBackslash(body)) return undefined;
   if (/^\/\*{2,}$/.test(body)) body = '**';
   // A `/` before the last character anchors the rule to the .gitignore's folder (a quoted one too).
