@@ -111,7 +111,7 @@ function compileMatcher(rules: readonly GitignoreRule[], forDirs: boolean): Matc
 
 /**
  * Rules as a test that can only err towards "may match": names as written (`node_modules`,
- * `.env`) in a set and `*.log`-like suffixes in a list, both lower-cased (ASCII only, so that
+ * `.env`) in a set and `*.log`-like suffixes by last character, both lower-cased (ASCII only, so that
  * lower-casing agrees with the expressions' case-insensitive matching), the rest as expressions.
  */
 interface Candidates {
@@ -136,8 +136,7 @@ function compileCandidates(rules: readonly GitignoreRule[], forDirs: boolean): C
       const suffix = rule.suffix.toLowerCase();
       const last = suffix.charCodeAt(suffix.length - 1);
       suffixes.set(last, [...(suffixes.get(last) ?? []), suffix]);
-    }
-    else if (rule.head !== undefined && !(forDirs && rule.folderSource !== undefined)) {
+    } else if (rule.head !== undefined && !(forDirs && rule.folderSource !== undefined)) {
       const head = rule.head.toLowerCase();
       headed.set(head, [...(headed.get(head) ?? []), rule.source]);
     } else others.push(rule);
