@@ -162,5 +162,10 @@ export function customHint(callees: string[]): Hint | undefined {
 
 /** Whether one hint holds in a text. */
 export function holds(hint: Hint, text: string): boolean {
-  return hint.literals.some((literal) => text.includes(literal)) && (hint.anchor?.test(text) ?? true) && (hint.confirm ?? []).every((pattern) => pattern.test(text));
+  return hint.literals.some((literal) => text.includes(literal)) && expressionsHold(hint, text);
+}
+
+/** Whether a hint's expressions match, once one of its literals is known to occur. */
+export function expressionsHold(hint: Hint, text: string): boolean {
+  return (hint.anchor?.test(text) ?? true) && (hint.confirm ?? []).every((pattern) => pattern.test(text));
 }
