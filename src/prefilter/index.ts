@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import type { FactsOptions } from '../facts/options.js';
-import { customHint, expressionsHold, HINTS, TYPE_AWARE_HINT, type Hint } from './hints.js';
+import { confirmationsHold, customHint, expressionsHold, HINTS, TYPE_AWARE_HINT, type Hint } from './hints.js';
 import { compileLiterals, type Found, type LiteralScanner } from './literals.js';
 
 export type Prefilter = (text: string) => boolean;
@@ -20,7 +20,7 @@ export function createPrefilter(options: FactsOptions, typeAware = false): Prefi
   let compiled: CompiledHints | undefined;
   return (text) => {
     const { scanner, test } = (compiled ??= compileHints(hintsFor(options, typeAware)));
-    return test((found) => scanner.scanText(text, found), () => text);
+    return test((found) => scanner.scanText(text, found), () => text, () => true);
   };
 }
 
@@ -31,7 +31,11 @@ export function createPrefilter(options: FactsOptions, typeAware = false): Prefi
 export function createBytesPrefilter(options: FactsOptions, typeAware = false): BytesPrefilter | undefined {
   const { scanner, test } = compileHints(hintsFor(options, typeAware));
   if (!scanner.ascii) return undefined;
-  return (bytes, text) => test((found) => scanner.scanBytes(bytes, found), text);
+  return (bytes, text) => {
+    // Byte offsets are the text's offsets only in ASCII.
+    let ascii: boolean | undefined;
+    return test((found) => scanner.scanBytes(bytes, found), text, () => (ascii ??= isAscii(bytes)));
+  };
 }
 
 function hintsFor(options: FactsOptions, typeAware: boolean): Hint[] {
@@ -41,29 +45,44 @@ function hintsFor(options: FactsOptions, typeAware: boolean): Hint[] {
 
 interface CompiledHints {
   scanner: LiteralScanner;
-  test(scan: (found: Found) => boolean, text: () => string): boolean;
+  /** `offsetsInText`: whether the positions `scan` reports are the text's (not bytes before a multi-byte character). */
+  test(scan: (found: Found) => boolean, text: () => string, offsetsInText: () => boolean): boolean;
 }
 
 function compileHints(hints: Hint[]): CompiledHints {
   const literals = [...new Set(hints.flatMap((hint) => hint.literals))].filter((literal) => literal !== '');
   const hintsOf = literals.map((literal) => hints.flatMap((hint, index) => (hint.literals.includes(literal) ? [index] : [])));
+  const sticky = hints.map((hint) => (hint.anchoredAtLiteral && hint.anchor ? new RegExp(hint.anchor.source, `${hint.anchor.flags.replace('g', '')}y`) : undefined));
   // An empty literal (--type-aware) occurs everywhere: its hint is tried on every file.
   const everywhere = hints.filter((hint) => hint.literals.includes(''));
   const withLiterals = hints.length - everywhere.length;
   // Which hints this file has tried: the file's serial number, so nothing is cleared between files.
   const triedIn = new Int32Array(hints.length);
   let serial = 0;
-  const test = (scan: (found: Found) => boolean, text: () => string): boolean => {
+  const test = (scan: (found: Found) => boolean, text: () => string, offsetsInText: () => boolean): boolean => {
     const file = ++serial;
     let tried = 0;
     let passed = false;
-    scan((found) => {
+    scan((found, end) => {
       for (const literal of found) {
         for (const index of hintsOf[literal] ?? []) {
           if (triedIn[index] === file) continue;
+          const hint = hints[index] as Hint;
+          const here = sticky[index];
+          if (here && offsetsInText()) {
+            // Not here: maybe at the literal's next occurrence. Here: the anchor holds, the confirmations decide.
+            here.lastIndex = end + 1 - (literals[literal] as string).length;
+            if (!here.test(text())) continue;
+            triedIn[index] = file;
+            tried++;
+            if (confirmationsHold(hint, text())) return (passed = true);
+            continue;
+          }
           triedIn[index] = file;
           tried++;
-          if (expressionsHold(hints[index] as Hint, text())) return (passed = true);
+          // Positions unknown in the text: the anchor over the whole text, before the (costlier) confirmations.
+          const holds = here ? (hint.anchor as RegExp).test(text()) && confirmationsHold(hint, text()) : expressionsHold(hint, text());
+          if (holds) return (passed = true);
         }
       }
       return tried === withLiterals;
