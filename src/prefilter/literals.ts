@@ -1,3 +1,5 @@
+import { InternalError } from '../errors.js';
+
 /**
  * Finds every occurrence of a set of literals in one pass (Aho–Corasick, compiled to a table of
  * transitions). The prefilter's literals are short and many start with common letters (`sock`,
@@ -21,16 +23,17 @@ export interface LiteralScanner {
   scanBytes(bytes: Uint8Array, found: Found): boolean;
 }
 
+const ACCEPT = 1 << 30;
+const ROW = ACCEPT - 1;
+
 /** Code units that occur in no literal share class 0: the table has a column per class. */
-function characterClasses(literals: readonly string[]): { classOf: Uint16Array; count: number } {
-  const classOf = new Uint16Array(0x10000);
+function characterClasses(literals: readonly string[]): { classOf: Uint8Array | Uint16Array; count: number } {
+  const units = new Set<number>();
+  for (const literal of literals) for (let index = 0; index < literal.length; index++) units.add(literal.charCodeAt(index));
+  // A byte per class when they fit: the smaller table stays in cache.
+  const classOf = units.size < 0x100 ? new Uint8Array(0x10000) : new Uint16Array(0x10000);
   let count = 1;
-  for (const literal of literals) {
-    for (let index = 0; index < literal.length; index++) {
-      const unit = literal.charCodeAt(index);
-      if (classOf[unit] === 0) classOf[unit] = count++;
-    }
-  }
+  for (const unit of units) classOf[unit] = count++;
   return { classOf, count };
 }
 
@@ -71,33 +74,34 @@ export function compileLiterals(literals: readonly string[]): LiteralScanner {
       order.push(child);
     }
   }
-  // One table lookup per character: an entry holds the next state's row offset, negated (minus
-  // one) when literals end there, so the loop tests one sign. A row is its failure node's row
+  // One table lookup per character: an entry holds the next state's row offset, with ACCEPT set
+  // when literals end there, so the loop masks and tests one bit. A row is its failure node's row
   // (copied, in breadth-first order) with the node's own children written over it.
-  const rowOf = (state: number): number => ((ends[state]?.length ?? 0) > 0 ? -(state * count) - 1 : state * count);
+  const rowOf = (state: number): number => state * count + ((ends[state]?.length ?? 0) > 0 ? ACCEPT : 0);
   const table = new Int32Array(states * count);
+  if (states * count >= ACCEPT) throw new InternalError(`the prefilter's ${literals.length} literals make a table of over 2^30 entries`, 'Name fewer or shorter custom registration callees in the config.');
   for (const node of order) {
     if (node !== 0) table.copyWithin(node * count, (failure[node] as number) * count, (failure[node] as number) * count + count);
     for (const [symbol, child] of children[node] ?? []) table[node * count + symbol] = rowOf(child);
   }
-  const endingAt = (row: number): readonly number[] => ends[(-row - 1) / count] ?? [];
+  const endingAt = (entry: number): readonly number[] => ends[(entry & ROW) / count] ?? [];
   const ascii = literals.every((literal) => /^[\x00-\x7f]*$/.test(literal));
 
   return {
     ascii,
     scanText(text, found) {
-      let row = 0;
+      let entry = 0;
       for (let index = 0, length = text.length; index < length; index++) {
-        row = table[(row < 0 ? -row - 1 : row) + (classOf[text.charCodeAt(index)] as number)] as number;
-        if (row < 0 && found(endingAt(row), index)) return true;
+        entry = table[(entry & ROW) + (classOf[text.charCodeAt(index)] as number)] as number;
+        if (entry >= ACCEPT && found(endingAt(entry), index)) return true;
       }
       return false;
     },
     scanBytes(bytes, found) {
-      let row = 0;
+      let entry = 0;
       for (let index = 0, length = bytes.length; index < length; index++) {
-        row = table[(row < 0 ? -row - 1 : row) + (classOf[bytes[index] as number] as number)] as number;
-        if (row < 0 && found(endingAt(row), index)) return true;
+        entry = table[(entry & ROW) + (classOf[bytes[index] as number] as number)] as number;
+        if (entry >= ACCEPT && found(endingAt(entry), index)) return true;
       }
       return false;
     },
