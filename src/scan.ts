@@ -12,6 +12,7 @@ import type { TypeOracle } from './facts/type-oracle.js';
 import { ISSUES_URL, packageVersion } from './package-info.js';
 import { compareText as cmp } from './compare.js';
 import { describeError, isStackOverflow } from './errors.js';
+import { isActionable, verdictKey, withVerdicts } from './codemod/actionable.js';
 import { createPrefilter, isMinified } from './prefilter/index.js';
 import type { RuleFinding } from './rule.js';
 import type { FileError, FileFacts, Finding, Severity, SkipReason, SuppressionFact } from './types.js';
@@ -58,6 +59,8 @@ export interface ScanStats {
   filesLinkedLazily: number;
   /** The file list came from the cache: no directory the last walk read had changed. */
   walkFromCache: boolean;
+  /** The codemod's `fixable` verdicts came from the cache: none of the files it read had changed (it did not load). */
+  fixableFromCache: boolean;
   jobs: number;
   /** Worker threads actually started (0: small batches are parsed in-process). */
   workers: number;
@@ -156,8 +159,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const warnings: string[] = [];
   const texts = new Map<string, string>();
   const prefilter = prefilterOn ? createPrefilter(config.facts, options.typeAware) : () => true;
-  // `skippedNow`: read this run and dropped by the prefilter (they cannot change the result unless linked).
-  const stats = { prefiltered: 0, skippedNow: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0 };
+  // `skippedNow`: read this run and dropped by the prefilter (they cannot change the result unless linked);
+  // `sameFacts`: parsed this run, with the facts the cache had for them (an edit that changed no fact).
+  const stats = { prefiltered: 0, skippedNow: 0, minified: 0, parsed: 0, fromCache: 0, lazily: 0, sameFacts: 0 };
   const skipped: SkippedFile[] = [];
   // A file named on the command line is always analysed: no size limit, never "minified".
   const named = new Set(discovery.inputs.filter((input) => input.explicit).map((input) => input.file));
@@ -303,10 +307,13 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         cache?.storeOutcome(item.file, item.text, { failure });
         return [];
       }
-      cache?.store(item.file, item.text, result.facts);
+      if (cache?.store(item.file, item.text, result.facts) === true) stats.sameFacts++;
       return [result.facts];
     });
   };
+
+  const inputFiles = (): string[] => discovery.inputs.map((input) => input.file);
+  let fixableFromCache = false;
 
   /** Links the facts (loading imported files the prefilter skipped) and runs the rules. */
   const analyse = async (all: FileFacts[]): Promise<{ findings: Finding[]; suppressed: number; syntaxErrors: FileError[]; linked: string[] }> => {
@@ -355,7 +362,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     const applied = applySuppressions(raw, graph.files);
     const scanned = new Set(discovery.inputs.map((input) => input.file));
     const unused = unusedSuppressions(applied.used, graph.files, scanned, config);
-    const findings = await confirmFixable(fingerprint([...applied.kept, ...unused], fingerprintRoot), readOnce, () => discovery.inputs.map((input) => input.file), config);
+    const confirmed = await confirmFixable(fingerprint([...applied.kept, ...unused], fingerprintRoot), readOnce, inputFiles, config, cache, 'always');
+    const findings = confirmed.findings;
+    fixableFromCache = confirmed.verdicts === 'cached';
     const result = { findings, suppressed: applied.suppressed, syntaxErrors, linked: [...extra.keys()].filter((file) => extra.get(file)) };
     timings.rules = clock.lap();
     return result;
@@ -390,14 +399,28 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
 
   let findings: Finding[] = [];
   let suppressed = 0;
-  // Nothing to parse and every input read: the cache decides whether its last result still holds
-  // (the on-disk cache drops it on any store; the history's content cache checks what it rested on).
-  const reusable = cache && stats.fromCache + stats.skippedNow === discovery.inputs.length ? cache.reusableResult(resultKey, readText) : undefined;
+  // Every input unchanged, or read again with the facts it had: the cache decides whether its last
+  // result still holds (the on-disk cache drops it on any store that changes facts; the history's
+  // content cache checks what it rested on).
+  const readAgain = stats.skippedNow + stats.sameFacts;
+  const reusable = cache && stats.fromCache + readAgain === discovery.inputs.length ? cache.reusableResult(resultKey, readText) : undefined;
   const all: FileFacts[] = [...fresh];
   if (reusable) {
     findings = reusable.findings;
     suppressed = reusable.suppressed;
     errors.push(...reusable.errors);
+    if (cache?.fixableVerdicts) {
+      // The same facts link to the same findings, but the codemod reads text, also beyond the
+      // inputs (package.json for the socket.io version): its verdicts are checked against the files
+      // it read, and made again if one of those changed (or, without verdicts, if an input was read again).
+      const confirmed = await confirmFixable(findings, readOnce, inputFiles, config, cache, readAgain > 0 ? 'always' : 'if-stale');
+      if (confirmed.verdicts === 'codemod') {
+        findings = confirmed.findings;
+        cache.setResult(resultKey, { findings, suppressed, errors: reusable.errors }, undefined);
+      }
+      fixableFromCache = confirmed.verdicts === 'cached';
+      timings.rules = clock.lap();
+    }
   } else {
     // Facts the index promises but the facts file lacks (lost, stale) are analysed again.
     const missing: { file: string; text: string }[] = [];
@@ -442,6 +465,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       filesFromCache: stats.fromCache,
       filesLinkedLazily: stats.lazily,
       walkFromCache: walkReplayed,
+      fixableFromCache,
       jobs,
       workers: workersStarted,
       slowest: slowest.map(({ file, ms }) => ({ file, ms: Math.round(ms) })),
@@ -709,13 +733,46 @@ function fingerprint(findings: RawFinding[], root: string): Finding[] {
 
 /**
  * `fixable` means `fix` will rewrite the site: the codemod (and jscodeshift behind it) loads only
- * when there are findings it acts on, and decides in memory.
+ * when there are findings it acts on, and decides in memory. With a cache, verdicts made on the same
+ * sites over the same contents are taken from it, and the codemod does not load at all.
+ * `when`: 'always' confirms; 'if-stale' only when the cache holds verdicts for these sites that a
+ * changed file has made stale (findings reused from a run that saw the same contents).
  */
-async function confirmFixable(findings: Finding[], read: (file: string) => ReadResult, files: () => string[], config: Config): Promise<Finding[]> {
-  if (!findings.some((finding) => /^(fake-request|fake-response|request-scoped-factory)$/.test(finding.ruleId))) return findings;
-  const codemod = await import('./codemod/fixable.js');
-  return codemod.confirmFixable(findings, (file) => {
+async function confirmFixable(
+  findings: Finding[],
+  read: (file: string) => ReadResult,
+  files: () => string[],
+  config: Config,
+  cache: FactsCache | undefined,
+  when: 'always' | 'if-stale',
+): Promise<{ findings: Finding[]; verdicts: 'none' | 'cached' | 'codemod' }> {
+  if (!findings.some(isActionable)) return { findings, verdicts: 'none' };
+  const readText = (file: string): string | undefined => {
     const text = read(file);
     return text.ok ? text.text : undefined;
-  }, files, config);
+  };
+  const key = cache?.fixableVerdicts ? verdictKey(findings, config) : undefined;
+  const known = key === undefined ? undefined : cache?.fixableVerdicts?.(key, readText);
+  if (known) return { findings: withVerdicts(findings, known), verdicts: 'cached' };
+  if (known === undefined && when === 'if-stale') return { findings, verdicts: 'none' };
+  const codemod = await import('./codemod/fixable.js');
+  const reads = new Map<string, string | undefined>();
+  let everyFile = false;
+  const confirmed = codemod.confirmFixable(
+    findings,
+    (file) => {
+      const text = readText(file);
+      reads.set(file, text);
+      return text;
+    },
+    () => {
+      everyFile = true;
+      return files();
+    },
+    config,
+  );
+  // Verdicts that looked through every file (importers of an exported wrapper helper) rest on all of
+  // them: not worth keeping.
+  if (key !== undefined && !everyFile) cache?.setFixableVerdicts?.(key, reads, confirmed.filter(isActionable).map((finding) => finding.fixable));
+  return { findings: confirmed, verdicts: 'codemod' };
 }

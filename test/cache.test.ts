@@ -215,8 +215,9 @@ withProject('an edit rewrites only the edited files\' facts (a delta file), not 
   // A lost delta file: the facts file is stale for files only the delta could name, so nothing
   // in it is trusted and every file with facts is analysed again (room.ts's old facts would
   // otherwise be taken for its new content).
+  // (An edit that changes facts makes the scan link again, and so read the facts.)
   rmSync(deltaFile);
-  p.write('src/util.ts', 'export const add = (a: number, b: number): number => a + b + 0;\n');
+  p.write('src/ws/chat.ts', handler('recoveredRequest'));
   p.age(50);
   const recovered = await p.run();
   assert.is(recovered.stats.filesParsed, cold.stats.filesParsed);
@@ -253,6 +254,91 @@ withProject('once many files changed, the delta is folded into the facts file', 
   assert.is(once.stats.filesParsed, 1);
   assert.ok(p.index().delta);
   assert.is(once.findings.filter((finding) => finding.ruleId === 'fake-request').length, 71);
+});
+
+/** Every finding as it is reported: rule, place, fingerprint and the codemod's verdict. */
+const full = (result: ScanResult): string[] => result.findings.map((f) => `${f.ruleId}@${path.basename(f.file)}:${f.line}:${f.column}:${f.fingerprint}:${f.fixable ? 'fixable' : 'manual'}`);
+const uncached = (p: Project): Promise<ScanResult> => scan({ paths: [p.root], cwd: p.root });
+
+withProject('an edit that changes no fact (a comment at the end) keeps the last result; one that moves lines links again', async (p) => {
+  p.age(600);
+  const cold = await p.run();
+  const chat = path.join(p.root, 'src', 'ws', 'chat.ts');
+  const original = readFileSync(chat, 'utf8');
+  writeFileSync(chat, `${original}// reviewed\n`);
+  p.age(300);
+  const comment = await p.run();
+  assert.is(comment.stats.filesParsed, 1, 'the edited file is parsed again');
+  assert.is(comment.stats.timings.link, 0, 'its facts are the same: nothing is linked again');
+  assert.equal(full(comment), full(cold));
+  assert.equal(full(comment), full(await uncached(p)), 'as a scan without the cache');
+
+  writeFileSync(chat, `// reviewed\n${original}`);
+  p.age(200);
+  const moved = await p.run();
+  assert.equal(names(moved), ['fake-request@chat.ts:8'], 'other facts (lines moved): linked again');
+  assert.equal(full(moved), full(await uncached(p)));
+  // Back to the first text: the cache holds the moved facts now, and the findings follow the text.
+  writeFileSync(chat, original);
+  p.age(100);
+  assert.equal(full(await p.run()), full(cold));
+});
+
+withProject('fixable verdicts come from the cache until a file the codemod read changes, also one that is not scanned (package.json)', async (p) => {
+  // socket.io middleware run with a fabricated response: `fix` moves it to `io.engine.use(mw)`,
+  // which socket.io has since 4.6 (the version is read from package.json).
+  const manifest = (range: string): string => JSON.stringify({ name: 'app', dependencies: { 'socket.io': range } });
+  p.write('package.json', manifest('^4.8.1'));
+  p.write(
+    'src/io.ts',
+    "import { Server } from 'socket.io';\nimport session from 'express-session';\n\nconst sessionMiddleware = session({ secret: 's' });\nconst io = new Server();\nio.use((socket, next) => sessionMiddleware(socket.request, {} as any, next));\n",
+  );
+  const pinger = "import { WebSocketServer } from 'ws';\nconst wss = new WebSocketServer({ port: 8081 });\nwss.on('connection', (socket) => socket.send('hello'));\n";
+  p.write('src/ws/ping.ts', pinger);
+  p.age(600);
+  const engineFinding = (result: ScanResult): string[] => full(result).filter((line) => line.includes('@io.ts'));
+  const cold = await p.run();
+  assert.equal(engineFinding(cold).length, 1);
+  assert.match(engineFinding(cold)[0] ?? '', /:fixable$/);
+  assert.is(cold.stats.fixableFromCache, false, 'the first run asks the codemod');
+
+  const warm = await p.run();
+  assert.ok(warm.stats.fixableFromCache);
+  assert.equal(full(warm), full(cold));
+
+  // An edit the codemod did not read (a file it did not rewrite or resolve), with other facts: the
+  // project is linked again, the verdicts stand.
+  p.write('src/ws/ping.ts', `${pinger}wss.on('connection', (socket) => socket.on('message', () => socket.send('pong')));\n`);
+  p.age(500);
+  const elsewhere = await p.run();
+  assert.is(elsewhere.stats.filesParsed, 1);
+  assert.ok(elsewhere.stats.fixableFromCache, 'the codemod did not run');
+  assert.equal(full(elsewhere), full(await uncached(p)));
+
+  // The socket.io version in package.json (not a scanned file) drops below 4.6: no input changed,
+  // and still the finding is no longer fixable, as a scan without the cache says.
+  p.write('package.json', manifest('^4.5.0'));
+  p.age(400);
+  const older = await p.run();
+  assert.is(older.stats.filesParsed, 0);
+  assert.match(engineFinding(older)[0] ?? '', /:manual$/);
+  assert.is(older.stats.fixableFromCache, false);
+  assert.equal(full(older), full(await uncached(p)));
+  const again = await p.run();
+  assert.ok(again.stats.fixableFromCache);
+  assert.equal(full(again), full(older));
+
+  // The file the codemod rewrites changes without changing a fact (a comment at the end): the
+  // result stands, the verdicts are made again from its new text.
+  p.write('package.json', manifest('^4.8.1'));
+  const io = path.join(p.root, 'src', 'io.ts');
+  writeFileSync(io, `${readFileSync(io, 'utf8')}// engine\n`);
+  p.age(300);
+  const comment = await p.run();
+  assert.is(comment.stats.timings.link, 0);
+  assert.is(comment.stats.fixableFromCache, false);
+  assert.match(engineFinding(comment)[0] ?? '', /:fixable$/);
+  assert.equal(full(comment), full(await uncached(p)));
 });
 
 cache.run();

@@ -1,8 +1,10 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { cacheEntryOf } from '../src/cli/compile-cache.js';
 import { FAKE_HANDLER, runCli } from './helpers/cli.js';
 import { scratchDir, writeFiles } from './helpers/consumer.js';
 
@@ -78,6 +80,28 @@ cache('compiled code is not taken from a folder that others can write to', () =>
   chmodSync(location, 0o700);
   assert.is(runCli(['src', '--format', 'json'], { cwd: dir, env }).status, 1);
   assert.ok(entries(versioned).length > 0, 'and used again once the parent is private');
+});
+
+cache('the parser and the bundled jscodeshift (the `fixable` check) each have an entry, kept apart from runs under other Node flags', () => {
+  if (nativeCache) return; // Node's own cache names its entries itself.
+  const dir = project();
+  const location = scratchDir('wma-cc-entries-');
+  const versioned = path.join(location, `${process.version}-${process.arch}`);
+  const env = { NODE_COMPILE_CACHE: location, NODE_DISABLE_COMPILE_CACHE: undefined };
+  const run = runCli(['src', '--format', 'json'], { cwd: dir, env });
+  assert.is(run.status, 1, run.stderr);
+  assert.ok((JSON.parse(run.stdout) as { findings: { fixable: boolean }[] }).findings.some((finding) => finding.fixable), 'the fixable check ran');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const bundled = path.join(root, 'dist', 'cli', 'codemod-deps.cjs');
+  const parser = path.join(root, 'node_modules', '@ts-morph', 'common', 'dist', 'typescript.js');
+  for (const module of [bundled, parser]) {
+    const entry = cacheEntryOf(versioned, module, []);
+    assert.ok(entry && existsSync(entry), `${path.relative(root, module)} was compiled into the cache`);
+    assert.is.not(cacheEntryOf(versioned, module, ['--expose-gc']), entry, 'other flags, another entry');
+  }
+  // The bundle holds jscodeshift's own modules: none is loaded, or cached, from node_modules.
+  const fromPackage = cacheEntryOf(versioned, path.join(root, 'node_modules', 'recast', 'lib', 'printer.js'), []);
+  assert.ok(fromPackage && !existsSync(fromPackage), 'recast came from the bundle');
 });
 
 cache.run();

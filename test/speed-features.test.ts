@@ -89,7 +89,7 @@ speed('lazy start: --help, rules and a scan without WebSocket code never load th
     const io = { stdout() {}, stderr() {}, cwd: ${JSON.stringify(dir)}, isTTY: false, env: {} };
     const codes = [await run(['--help'], io), await run(['rules'], io), await run(['.'], io)];
     const { createRequire } = await import('node:module');
-    const loaded = Object.keys(createRequire(import.meta.url).cache).filter((file) => /ts-morph|typescript|jscodeshift|@babel/.test(file));
+    const loaded = Object.keys(createRequire(import.meta.url).cache).filter((file) => /ts-morph|typescript|jscodeshift|codemod-deps|@babel/.test(file));
     console.log(JSON.stringify({ codes, loaded }));
   `;
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });

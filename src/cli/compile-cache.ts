@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 
@@ -12,7 +13,8 @@ import { isMainThread } from 'node:worker_threads';
  * three files), and jscodeshift with Babel adds more when a finding is checked for `fix`. V8 can
  * reuse compiled code across processes from a code cache. Node 22.1+ keeps one itself
  * (`module.enableCompileCache()`); on older Node the same is done here for large CommonJS
- * modules from node_modules, in a directory of the temporary folder that belongs to this user.
+ * modules from node_modules and from this folder (the build's bundle of jscodeshift), in a
+ * directory of the temporary folder that belongs to this user.
  *
  * NODE_DISABLE_COMPILE_CACHE=1 turns either off; NODE_COMPILE_CACHE=dir moves it (as in Node).
  * Returns where the cache lives, or undefined when there is none.
@@ -68,11 +70,10 @@ function installCodeCache(dir: string): void {
   if (isMainThread) process.once('exit', flush);
 
   statics.prototype._compile = function compileWithCache(this: CommonJsModule, content: string, filename: string, format?: string): unknown {
-    if ((format !== undefined && format !== 'commonjs') || content.length < MIN_SOURCE || !filename.includes(`${path.sep}node_modules${path.sep}`)) {
+    if ((format !== undefined && format !== 'commonjs') || content.length < MIN_SOURCE || !isCacheable(filename)) {
       return original.call(this, content, filename, format);
     }
-    const stats = statSync(filename, { throwIfNoEntry: false });
-    const file = stats && path.join(dir, createHash('sha256').update(`${filename}\0${stats.size}\0${stats.mtimeMs}`).digest('hex').slice(0, 32));
+    const file = cacheEntryOf(dir, filename);
     const cachedData = file ? readEntry(file) : undefined;
     let script: vm.Script;
     try {
@@ -88,6 +89,24 @@ function installCodeCache(dir: string): void {
     if (!isMainThread) flush();
     return result;
   };
+}
+
+/**
+ * Where a module's compiled code is kept: keyed by its path, size and mtime, and by Node's flags (V8
+ * rejects code cached under other flags, `--expose-gc` or `--cpu-prof`: each set of flags keeps its
+ * own entry instead of rewriting one shared entry at every switch). Undefined when it cannot be stat'ed.
+ */
+export function cacheEntryOf(dir: string, filename: string, execArgv: readonly string[] = process.execArgv): string | undefined {
+  const stats = statSync(filename, { throwIfNoEntry: false });
+  if (!stats) return undefined;
+  return path.join(dir, createHash('sha256').update(`${filename}\0${stats.size}\0${stats.mtimeMs}\0${execArgv.join(' ')}`).digest('hex').slice(0, 32));
+}
+
+const OWN_DIR = `${path.dirname(fileURLToPath(import.meta.url))}${path.sep}`;
+
+/** Packages, and the CommonJS bundles built next to this module (scripts/build.mjs). */
+function isCacheable(filename: string): boolean {
+  return filename.includes(`${path.sep}node_modules${path.sep}`) || filename.startsWith(OWN_DIR);
 }
 
 /** The `require` a module's code is given (what Node's own makeRequireFunction provides). */

@@ -2,24 +2,13 @@ import jscodeshift from 'jscodeshift';
 import { createResolver } from '../link/resolve.js';
 import type { Config } from '../discover/config.js';
 import type { Finding } from '../types.js';
+import { ACTIONABLE, rewriteOptions } from './actionable.js';
 import { parseAst, parserFor } from './parsers.js';
 import { planFromFindings } from './plan.js';
 import { isRewritten, rewriteProject, type FileRewrite } from './project.js';
-import type { FixPlan, RewriteOptions } from './rewrite.js';
+import type { FixPlan } from './rewrite.js';
 
-/** The rules whose findings `fix` acts on (phase 3c acts on `legacy-flag-branch` instead). */
-export const ACTIONABLE = ['request-scoped-factory', 'fake-response', 'fake-request'];
-
-/** Settings of the rewrite from a scan's config, for one phase. */
-export function rewriteOptions(config: Config, phase: { flagged?: boolean; removeLegacy?: boolean } = {}): RewriteOptions {
-  return {
-    flagged: Boolean(phase.flagged),
-    removeLegacy: Boolean(phase.removeLegacy),
-    runtimeImport: config.runtimeImport,
-    factories: config.facts.factories,
-    requestTypes: config.facts.requestTypes,
-  };
-}
+export { ACTIONABLE, rewriteOptions };
 
 /**
  * Plans per file from the findings a phase acts on: every finding of the rewrite's rules (the

@@ -12,8 +12,9 @@ export interface CachedResult {
 }
 
 // 3: findings in the cached result carry `framework` and `shape`; 4: skips and internal errors are cached (`notes`);
-// 5: facts changed since the facts file was written are in a delta file (`delta`).
-const FORMAT = 5;
+// 5: facts changed since the facts file was written are in a delta file (`delta`);
+// 6: a hash of each file's facts (`factsHashes`), and the last `fixable` verdicts with what they rest on.
+const FORMAT = 6;
 const HASH_LENGTH = 22;
 const NO_HASH = '-'.repeat(HASH_LENGTH);
 /**
@@ -50,6 +51,11 @@ interface IndexFile {
   /** HASH_LENGTH characters per file. */
   hashes: string;
   /**
+   * HASH_LENGTH characters per file: a hash of its facts as JSON (NO_HASH when it has none). A file
+   * parsed again with the same facts (an edit in a comment, or at the end) leaves the result standing.
+   */
+  factsHashes: string;
+  /**
    * One character per file: '1' it has facts, '0' the prefilter passed over it, or an outcome
    * that was reported (a skip reason's letter, or 'x' for an internal error) with its `notes` entry.
    */
@@ -65,6 +71,12 @@ interface IndexFile {
    * what else it depends on (rule settings, for one).
    */
   result?: CachedResult & { linked: number[]; key: string };
+  /**
+   * The codemod's last `fixable` verdicts, with the contents of the files it read: files of the table
+   * by index (their stats vouch for them), others (package.json) by path. Dropped with the result
+   * when the inputs change (the key does not hold them).
+   */
+  fixable?: { key: string; table: [index: number, hash: string][]; other: [name: string, hash: string | null][]; verdicts: boolean[] };
 }
 
 /** An unchanged file: whether it has facts (else the prefilter passed over it, or `outcome` says what happened). */
@@ -94,8 +106,12 @@ export interface FactsCache {
   lookupAll(inputs: Input[], readText: (file: string) => string | undefined): (CacheHit | undefined)[];
   /** The cached facts of an unchanged file (loads the facts file on first use). */
   facts(file: string): FileFacts | undefined;
-  /** Records a file. Any store makes the last result stale. */
-  store(file: string, text: string, facts: FileFacts | null): void;
+  /**
+   * Records a file. Returns true when its facts (or their absence) are the ones cached before, so
+   * that a result resting on them still holds; any other store makes the last result stale. (A
+   * cache that cannot tell returns nothing.)
+   */
+  store(file: string, text: string, facts: FileFacts | null): boolean | void;
   /** Records a file that yields a report instead of facts (`text` undefined: it could not be read as text). */
   storeOutcome(file: string, text: string | undefined, outcome: FileOutcome): void;
   /** The last walk's inputs, when its key is this one and `stillHolds` says nothing it watched has changed. */
@@ -113,7 +129,15 @@ export interface FactsCache {
    * linked are unchanged too.
    */
   reusableResult(key: string, readText: (file: string) => string | undefined): CachedResult | undefined;
-  setResult(key: string, result: CachedResult, linked: string[]): void;
+  /** Records the result; `linked` undefined keeps the files the last result was linked with (the same facts). */
+  setResult(key: string, result: CachedResult, linked: string[] | undefined): void;
+  /**
+   * The codemod's last `fixable` verdicts if they were made under this key and every file they read
+   * is as it was; null when made under this key but a file they read has changed; undefined when none.
+   */
+  fixableVerdicts?(key: string, readText: (file: string) => string | undefined): boolean[] | null | undefined;
+  /** Records verdicts with the files the codemod read to make them (undefined: it could not read one). */
+  setFixableVerdicts?(key: string, reads: Map<string, string | undefined>, verdicts: boolean[]): void;
   save(): void;
   warnings: string[];
 }
@@ -141,6 +165,8 @@ export function openCache(location: string, key: string, root: string): FactsCac
   const stats = index?.stats ?? [];
   const hashes = index?.hashes ?? '';
   const newHashes = new Map<number, string>();
+  const factsHashes = index?.factsHashes ?? '';
+  const newFactsHashes = new Map<number, string>();
   const hasFacts = Array.from(index?.facts ?? '', (flag) => flag === '1');
   const flags = Array.from(index?.facts ?? '');
   const notes = new Map(Object.entries(index?.notes ?? {}));
@@ -150,6 +176,7 @@ export function openCache(location: string, key: string, root: string): FactsCac
     if (i < seen.length) seen[i] = 1;
   };
   const hashAt = (i: number): string => newHashes.get(i) ?? (i < seen.length ? hashes.slice(i * HASH_LENGTH, (i + 1) * HASH_LENGTH) : NO_HASH);
+  const factsHashAt = (i: number): string => newFactsHashes.get(i) ?? (i < seen.length ? factsHashes.slice(i * HASH_LENGTH, (i + 1) * HASH_LENGTH) : NO_HASH);
   let position: Map<string, number> | undefined;
   const positions = (): Map<string, number> => (position ??= new Map(files.map((file, i) => [file, i])));
 
@@ -161,6 +188,7 @@ export function openCache(location: string, key: string, root: string): FactsCac
   let walk = index?.walk;
   let lastInputs = index?.inputs ?? [];
   let result = index?.result;
+  let fixable = index?.fixable;
   let replayed: Input[] | undefined;
   let scopeKeys: string[] = [];
   let dirty = false;
@@ -253,6 +281,12 @@ export function openCache(location: string, key: string, root: string): FactsCac
     return { name, i };
   };
   const lookup: FactsCache['lookup'] = (target, readText) => lookupAt(positions().get(keyOf(target)), target, readText);
+  /** A file's content hash now (null: unreadable): from the table when its stat vouches for it, else from its text. */
+  const contentHash = (target: string, i: number | undefined, readText: (file: string) => string | undefined): string | null => {
+    if (i !== undefined && hashAt(i) !== NO_HASH && lookupAt(i, target, readText)) return hashAt(i);
+    const text = readText(target);
+    return text === undefined ? null : hashText(text);
+  };
 
   return {
     warnings,
@@ -271,7 +305,24 @@ export function openCache(location: string, key: string, root: string): FactsCac
       return loadFacts()[keyOf(target)];
     },
     store(target, text, fileFacts) {
+      const before = positions().get(keyOf(target));
+      // Recorded by an earlier run (a slot made in this one has no stat yet).
+      const wasKnown = before !== undefined && stats[2 * before] !== -1;
       const { name, i } = record(target, text);
+      const factsHash = fileFacts === null ? NO_HASH : hashText(JSON.stringify(fileFacts));
+      // Known before with these very facts (or, like before, none): nothing that rests on them changes.
+      const known = wasKnown && (flags[i] === '1' || flags[i] === '0') && factsHashAt(i) === factsHash;
+      dirty = true;
+      if (known) {
+        // Analysed again because its facts were lost (a lost facts or delta file): put them back.
+        if (fileFacts && facts && !facts[name]) {
+          facts[name] = fileFacts;
+          inDelta.add(name);
+          factsDirty = true;
+        }
+        return true;
+      }
+      newFactsHashes.set(i, factsHash);
       hasFacts[i] = fileFacts !== null;
       flags[i] = fileFacts !== null ? '1' : '0';
       notes.delete(name);
@@ -280,11 +331,12 @@ export function openCache(location: string, key: string, root: string): FactsCac
       if (fileFacts) all[name] = fileFacts;
       else delete all[name];
       result = undefined;
-      dirty = true;
       factsDirty = true;
+      return false;
     },
     storeOutcome(target, text, outcome) {
       const { name, i } = record(target, text);
+      newFactsHashes.set(i, NO_HASH);
       hasFacts[i] = false;
       flags[i] = 'skipped' in outcome ? OUTCOME_FLAGS[outcome.skipped] : OUTCOME_FLAGS.failure;
       notes.set(name, 'skipped' in outcome ? outcome.message : outcome.failure);
@@ -310,7 +362,10 @@ export function openCache(location: string, key: string, root: string): FactsCac
         return;
       }
       const next = inputs.map((input) => slot(keyOf(input.file)));
-      if (next.length !== lastInputs.length || next.some((i, k) => i !== lastInputs[k])) result = undefined;
+      if (next.length !== lastInputs.length || next.some((i, k) => i !== lastInputs[k])) {
+        result = undefined;
+        fixable = undefined;
+      }
       lastInputs = next;
       // Racy directories (changed around now) are not trusted: the next run walks again.
       // (Negative values stand for "absent" or "present", not for times.)
@@ -327,7 +382,26 @@ export function openCache(location: string, key: string, root: string): FactsCac
       return result;
     },
     setResult(key, next, linked) {
-      result = { ...next, key, linked: linked.map((file) => slot(keyOf(file))) };
+      const kept = linked === undefined ? result?.linked : linked.map((file) => slot(keyOf(file)));
+      result = kept && { ...next, key, linked: kept };
+      dirty = true;
+    },
+    fixableVerdicts(key, readText) {
+      if (!fixable || fixable.key !== key) return undefined;
+      for (const [i, hash] of fixable.table) if (contentHash(fileOf(files[i] as string), i, readText) !== hash) return null;
+      for (const [name, hash] of fixable.other) if (contentHash(fileOf(name), undefined, readText) !== hash) return null;
+      return fixable.verdicts;
+    },
+    setFixableVerdicts(key, reads, verdicts) {
+      const next: NonNullable<typeof fixable> = { key, table: [], other: [], verdicts };
+      for (const [file, text] of reads) {
+        const name = keyOf(file);
+        const i = positions().get(name);
+        const hash = text === undefined ? null : hashText(text);
+        if (i !== undefined && hash !== null) next.table.push([i, hash]);
+        else next.other.push([name, hash]);
+      }
+      fixable = next;
       dirty = true;
     },
     save() {
@@ -339,6 +413,7 @@ export function openCache(location: string, key: string, root: string): FactsCac
         const renumber = new Map(kept.map((i, j) => [i, j]));
         // A result is only worth keeping with every file it depends on.
         if (result && !result.linked.every((i) => renumber.has(i))) result = undefined;
+        if (fixable && !fixable.table.every(([i]) => renumber.has(i))) fixable = undefined;
         if (facts && factsDirty) {
           if (generation && !deltaLost && inDelta.size <= Math.max(DELTA_MIN, kept.length * DELTA_SHARE)) {
             // A few files changed: only they are written; the facts file stays as it is.
@@ -369,11 +444,13 @@ export function openCache(location: string, key: string, root: string): FactsCac
           // Smudge racy stats: the next run checks those files' content.
           stats: kept.flatMap((i) => [stats[2 * i] as number, (stats[2 * i + 1] as number) > startedAt - RACY_MS ? -1 : (stats[2 * i + 1] as number)]),
           hashes: kept.map(hashAt).join(''),
+          factsHashes: kept.map(factsHashAt).join(''),
           facts: kept.map((i) => (hasFacts[i] ? '1' : (flags[i] ?? '0'))).join(''),
           notes: Object.fromEntries(kept.flatMap((i) => (notes.has(files[i] as string) ? [[files[i] as string, notes.get(files[i] as string) as string]] : []))),
           inputs: lastInputs.map(at),
           walk,
           result: result && { ...result, linked: result.linked.map(at) },
+          fixable: fixable && { ...fixable, table: fixable.table.map(([i, hash]): [number, string] => [at(i), hash]) },
         };
         writeAtomically(indexFile, asciiJson(out));
       } catch (error) {
@@ -407,6 +484,10 @@ function readIndex(indexFile: string, key: string, warnings: string[]): IndexFil
     parsed.stats.length === 2 * count &&
     typeof parsed.hashes === 'string' &&
     parsed.hashes.length === count * HASH_LENGTH &&
+    typeof parsed.factsHashes === 'string' &&
+    parsed.factsHashes.length === count * HASH_LENGTH &&
+    (parsed.fixable === undefined ||
+      (typeof parsed.fixable.key === 'string' && Array.isArray(parsed.fixable.table) && parsed.fixable.table.every((entry) => Array.isArray(entry) && inRange(entry[0])) && Array.isArray(parsed.fixable.other) && Array.isArray(parsed.fixable.verdicts))) &&
     typeof parsed.facts === 'string' &&
     parsed.facts.length === count &&
     Array.isArray(parsed.inputs) &&

@@ -97,6 +97,11 @@ export function createContentCache(): ContentCache {
         return last.result;
       },
       setResult(key, result, linked) {
+        // Findings re-confirmed over the same facts: what the result rests on is the same.
+        if (linked === undefined) {
+          if (last?.key === key) last = { ...last, result };
+          return;
+        }
         const deps = [...withFacts, ...linked].flatMap((file): [string, string][] => {
           const id = idOf(file, () => undefined);
           return id ? [[file, id]] : [];

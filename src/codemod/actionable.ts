@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import type { Config } from '../discover/config.js';
+import type { Finding } from '../types.js';
+import type { RewriteOptions } from './rewrite.js';
+
+// What the scan needs to know about the codemod before deciding to load it (jscodeshift, Babel):
+// which findings it acts on, and the settings its verdicts depend on.
+
+/** The rules whose findings `fix` acts on (phase 3c acts on `legacy-flag-branch` instead). */
+export const ACTIONABLE = ['request-scoped-factory', 'fake-response', 'fake-request'];
+
+/** Settings of the rewrite from a scan's config, for one phase. */
+export function rewriteOptions(config: Config, phase: { flagged?: boolean; removeLegacy?: boolean } = {}): RewriteOptions {
+  return {
+    flagged: Boolean(phase.flagged),
+    removeLegacy: Boolean(phase.removeLegacy),
+    runtimeImport: config.runtimeImport,
+    factories: config.facts.factories,
+    requestTypes: config.facts.requestTypes,
+  };
+}
+
+/** Whether the codemod acts on a finding (its `fixable` is the codemod's verdict). */
+export const isActionable = (finding: Finding): boolean => ACTIONABLE.includes(finding.ruleId);
+
+/**
+ * What the `fixable` verdicts on these findings depend on besides the files the codemod reads (and
+ * the project's file list, which a cache watches anyway): the sites it acts on and its settings.
+ * Equal keys over equal contents give equal verdicts, so a cache can keep them across runs.
+ */
+export function verdictKey(findings: Finding[], config: Config): string {
+  const sites = findings.filter(isActionable).map((finding) => [finding.file, finding.ruleId, finding.line, finding.column, finding.framework ?? null]);
+  return createHash('sha256').update(JSON.stringify([rewriteOptions(config), sites])).digest('base64url');
+}
+
+/** The findings with their actionable ones' `fixable` set from verdicts (in the findings' order). */
+export function withVerdicts(findings: Finding[], verdicts: boolean[]): Finding[] {
+  let next = 0;
+  return findings.map((finding) => (isActionable(finding) ? { ...finding, fixable: verdicts[next++] ?? false } : finding));
+}
