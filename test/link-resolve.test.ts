@@ -1,18 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createDiskCache, createResolver } from '../src/link/resolve.js';
+import { scratchDir, writeFiles } from './helpers/consumer.js';
 
 const resolve = suite('link: module resolution with a disk cache shared by a scan');
 
 function monorepo(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'wma-resolve-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    writeFileSync(path.join(root, name), text);
-  }
+  const root = scratchDir('wma-resolve-');
+  writeFiles(root, files);
   return root;
 }
 
@@ -42,22 +38,18 @@ const QUERIES: [from: string, specifier: string, expected: string | undefined][]
 
 resolve('workspace packages, JSONC tsconfig paths and relative files resolve, with or without a shared cache', () => {
   const root = monorepo(FILES);
-  try {
-    const disk = createDiskCache();
-    // Two resolvers on one cache (two link runs of one scan), and one on its own.
-    const resolvers = [createResolver(undefined, disk), createResolver(undefined, disk), createResolver()];
-    for (const resolver of resolvers) {
-      for (const [from, specifier, expected] of QUERIES) {
-        const found = resolver(path.join(root, from), specifier);
-        assert.is(found && path.relative(root, found), expected, `${specifier} from ${from}`);
-        // Asked again (the same directory), the same answer.
-        assert.is(resolver(path.join(root, from), specifier), found);
-      }
+  const disk = createDiskCache();
+  // Two resolvers on one cache (two link runs of one scan), and one on its own.
+  const resolvers = [createResolver(undefined, disk), createResolver(undefined, disk), createResolver()];
+  for (const resolver of resolvers) {
+    for (const [from, specifier, expected] of QUERIES) {
+      const found = resolver(path.join(root, from), specifier);
+      assert.is(found && path.relative(root, found), expected, `${specifier} from ${from}`);
+      // Asked again (the same directory), the same answer.
+      assert.is(resolver(path.join(root, from), specifier), found);
     }
-    assert.ok(disk.json.size >= 3, 'the manifests and the tsconfig were read once, into the shared cache');
-  } finally {
-    rmSync(root, { recursive: true, force: true });
   }
+  assert.ok(disk.json.size >= 3, 'the manifests and the tsconfig were read once, into the shared cache');
 });
 
 resolve('what a resolver is told exists decides, not the disk (in-memory sources)', () => {
