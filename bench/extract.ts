@@ -12,6 +12,7 @@
 //
 // The parsed tree goes in through a type oracle that knows no types (as test/linear-analysis does):
 // `extractFacts` then skips its own parse, and its syntactic analysis is unchanged.
+import { ts } from '@ts-morph/common';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -72,7 +73,6 @@ function cpuMs(): number {
 async function run(listFile: string, dist: string, out: string | undefined, repeat: number): Promise<void> {
   const listed = JSON.parse(readFileSync(listFile, 'utf8')) as FileList;
   const facts = (await import(pathToFileURL(path.join(dist, 'src', 'facts', 'index.js')).href)) as typeof import('../src/facts/index.js');
-  const { ts } = (await import('@ts-morph/common')) as typeof import('@ts-morph/common');
   const only = flag('--only');
   // The scan's own parse options; a build from before they were exported parsed with the latest target.
   const parseOptions = (facts as { PARSE_OPTIONS?: ts.CreateSourceFileOptions }).PARSE_OPTIONS ?? ts.ScriptTarget.Latest;
