@@ -74,8 +74,9 @@ async function run(listFile: string, dist: string, out: string | undefined, repe
   const listed = JSON.parse(readFileSync(listFile, 'utf8')) as FileList;
   const facts = (await import(pathToFileURL(path.join(dist, 'src', 'facts', 'index.js')).href)) as typeof import('../src/facts/index.js');
   const only = flag('--only');
-  // The scan's own parse options; a build from before they were exported parsed with the latest target.
-  const parseOptions = (facts as { PARSE_OPTIONS?: ts.CreateSourceFileOptions }).PARSE_OPTIONS ?? ts.ScriptTarget.Latest;
+  // Every build compared is handed the same trees: parsed as this worktree's scan parses.
+  const own = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'facts', 'index.js')).href)) as typeof import('../src/facts/index.js');
+  const parseOptions = own.PARSE_OPTIONS;
   const texts = listed.files.filter((file) => !only || file.includes(only)).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
   const results = new Map<string, FileFacts | { error: string }>();
   const timings = new Map<string, Timing>();
