@@ -82,7 +82,7 @@ cache('compiled code is not taken from a folder that others can write to', () =>
   assert.ok(entries(versioned).length > 0, 'and used again once the parent is private');
 });
 
-cache('the parser and the bundled jscodeshift (the `fixable` check) each have an entry, kept apart from runs under other Node flags', () => {
+cache('the CLI bundle, the parser and the bundled jscodeshift (the `fixable` check) each have an entry, kept apart from runs under other Node flags', () => {
   if (nativeCache) return; // Node's own cache names its entries itself.
   const dir = project();
   const location = scratchDir('wma-cc-entries-');
@@ -94,7 +94,8 @@ cache('the parser and the bundled jscodeshift (the `fixable` check) each have an
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const bundled = path.join(root, 'dist', 'cli', 'codemod-deps.cjs');
   const parser = path.join(root, 'node_modules', '@ts-morph', 'common', 'dist', 'typescript.js');
-  for (const module of [bundled, parser]) {
+  const cli = path.join(root, 'dist', 'cli', 'main.cjs');
+  for (const module of [cli, bundled, parser]) {
     const entry = cacheEntryOf(versioned, module, []);
     assert.ok(entry && existsSync(entry), `${path.relative(root, module)} was compiled into the cache`);
     assert.is.not(cacheEntryOf(versioned, module, ['--expose-gc']), entry, 'other flags, another entry');
