@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
-import picomatch from 'picomatch';
+import { compileGitignore, parseGitignore, type Gitignore } from './gitignore.js';
+import { compileGlobs } from './globs.js';
 import { UsageError } from '../errors.js';
 import type { FileError } from '../types.js';
 import { compareText } from '../compare.js';
@@ -24,11 +24,11 @@ export interface Discovery {
 
 interface IgnoreLayer {
   dir: string;
+  /** Where the path of an entry below `dir` starts, relative to `dir`. */
+  offset: number;
   /** The .gitignore, for messages. */
   file: string;
-  rules: Ignore;
-  /** The file's text, kept to rebuild the layer without the rules that exclude a named directory. */
-  text: string;
+  rules: Gitignore;
 }
 
 /** Why entries under a named path were left out (reason → how many), for the message when nothing is left. */
@@ -45,9 +45,9 @@ export function isSourceFile(file: string): boolean {
 export function createInputFilter(cwd: string, config: Config, includeTests: boolean): (file: string, explicit: boolean, root: string) => string | undefined {
   const base = config.file ? path.dirname(config.file) : cwd;
   const setting = (key: string): string => (config.file ? `\`${key}\` in ${config.file}` : `\`${key}\``);
-  const included = config.include.length > 0 ? picomatch(config.include, { dot: true }) : undefined;
-  const excluded = config.exclude.length > 0 ? picomatch(config.exclude, { dot: true }) : undefined;
-  const isTest = picomatch(config.testPatterns, { dot: true });
+  const included = config.include.length > 0 ? compileGlobs(config.include) : undefined;
+  const excluded = config.exclude.length > 0 ? compileGlobs(config.exclude) : undefined;
+  const isTest = compileGlobs(config.testPatterns);
   return (file, explicit, root) => {
     if (explicit) return undefined;
     if (included || excluded) {
@@ -70,10 +70,10 @@ export function createInputFilter(cwd: string, config: Config, includeTests: boo
 export function createFolderFilter(cwd: string, config: Config, includeTests: boolean): (dir: string, root: string) => string | undefined {
   const base = config.file ? path.dirname(config.file) : cwd;
   const setting = (key: string): string => (config.file ? `\`${key}\` in ${config.file}` : `\`${key}\``);
-  const folders = (patterns: string[]): picomatch.Matcher | undefined => {
+  const folders = (patterns: string[]): ((path: string) => boolean) | undefined => {
     // A negated pattern (`!keep/**`) does not cover a folder's contents the same way: never used here.
     const prefixes = patterns.flatMap((pattern) => (pattern.endsWith('/**') && pattern.length > 3 && !pattern.startsWith('!') ? [pattern.slice(0, -3)] : []));
-    return prefixes.length > 0 ? picomatch(prefixes, { dot: true }) : undefined;
+    return prefixes.length > 0 ? compileGlobs(prefixes) : undefined;
   };
   const excluded = folders(config.exclude);
   const tests = includeTests ? undefined : folders(config.testPatterns);
@@ -188,7 +188,8 @@ export function discoverFiles(paths: string[], cwd: string, config: Config, incl
     accepted = 0;
     const errorsBefore = errors.length;
     const layers = gitignoreLayersAbove(absolute, trace);
-    walk({ dir: absolute, real, layers, visited: new Set(), onFile: (file) => accept(file, false, absolute), skipFolder: (dir) => skipFolder(dir, absolute), errors, exclusions, trace });
+    const state: Walk = { visited: new Set(), onFile: (file) => accept(file, false, absolute), skipFolder: (dir) => skipFolder(dir, absolute), errors, exclusions, trace };
+    walk(state, absolute, real, layers);
     if (accepted === 0 && errors.length === errorsBefore) throw nothingToScan(given, exclusions);
   }
   if (trace && errors.length > 0) trace.exact = false;
@@ -245,11 +246,8 @@ export function projectRoot(cwd: string): string {
   }
 }
 
+/** What every folder of one walk shares. */
 interface Walk {
-  dir: string;
-  /** The directory's real path, for loop detection: derived from the parent's unless reached through a link. */
-  real: string;
-  layers: IgnoreLayer[];
   visited: Set<string>;
   onFile: (file: string) => void;
   /** Why a folder below the root is not entered (everything in it would be filtered out), if it is not. */
@@ -259,8 +257,12 @@ interface Walk {
   trace: WalkTrace | undefined;
 }
 
-function walk(state: Walk): void {
-  const { dir, real, visited, errors, exclusions, trace } = state;
+/**
+ * Lists `dir` and walks on into its folders. `real` is the directory's real path, for loop
+ * detection: derived from the parent's unless reached through a link.
+ */
+function walk(state: Walk, dir: string, real: string, parentLayers: IgnoreLayer[]): void {
+  const { visited, errors, exclusions, trace } = state;
   if (visited.has(real)) {
     errors.push({ file: dir, message: `skipped: symbolic link loop (already visited ${real})` });
     return;
@@ -275,16 +277,29 @@ function walk(state: Walk): void {
     errors.push({ file: dir, message: `cannot read directory (${code(error)})`, kind: 'unreadable' });
     return;
   }
-  const own = entries.some((entry) => entry.name === '.gitignore') ? readGitignore(dir, trace) : undefined;
+  let hasGitignore = false;
+  let hasGit = false;
+  for (const entry of entries) {
+    if (entry.name === '.gitignore') hasGitignore = true;
+    else if (entry.name === '.git') hasGit = true;
+  }
+  const own = hasGitignore ? readGitignore(dir, trace) : undefined;
   // A repository of its own (a checkout under another's ignored `vendor/`): no rule from above.
-  const inherited = entries.some((entry) => entry.name === '.git') ? [] : state.layers;
+  const inherited = hasGit ? [] : parentLayers;
   const layers = own ? [...inherited, own] : inherited;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    const full = `${dir}${path.sep}${entry.name}`;
+    const name = entry.name;
+    const link = entry.isSymbolicLink();
+    // Most entries are not sources (docs, images, JSON): dropped before anything else is asked
+    // of them, or a path is even made.
+    if (!link && entry.isFile() && !isSourceFile(name)) {
+      exclude(exclusions, NOT_SOURCES);
+      continue;
+    }
+    const full = `${dir}${path.sep}${name}`;
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
-    const link = entry.isSymbolicLink();
     if (link) {
       if (trace) trace.exact = false;
       try {
@@ -292,21 +307,19 @@ function walk(state: Walk): void {
         isDir = target.isDirectory();
         isFile = target.isFile();
       } catch (error) {
-        if (isSourceFile(entry.name)) errors.push({ file: full, message: `cannot read: broken symbolic link (${code(error)})`, kind: 'unreadable' });
+        if (isSourceFile(name)) errors.push({ file: full, message: `cannot read: broken symbolic link (${code(error)})`, kind: 'unreadable' });
         continue;
       }
     }
-    if (isDir && ALWAYS_SKIPPED_DIRS.has(entry.name)) {
-      exclude(exclusions, `\`${entry.name}\` folders, which are never scanned`);
+    if (isDir && ALWAYS_SKIPPED_DIRS.has(name)) {
+      exclude(exclusions, `\`${name}\` folders, which are never scanned`);
       continue;
     }
-    // Most entries are not sources (docs, images, JSON): dropped before the ignore rules, the
-    // costliest test of the walk, are asked about them.
-    if (!isDir && isFile && !isSourceFile(entry.name)) {
+    if (!isDir && isFile && !isSourceFile(name)) {
       exclude(exclusions, NOT_SOURCES);
       continue;
     }
-    const ignoredBy = ignoringRule(layers, full, isDir);
+    const ignoredBy = ignoringRule(layers, full, name, isDir);
     if (ignoredBy) {
       exclude(exclusions, ignoredBy);
       continue;
@@ -317,7 +330,7 @@ function walk(state: Walk): void {
       continue;
     }
     if (isDir) {
-      let childReal = real.endsWith(path.sep) ? `${real}${entry.name}` : `${real}${path.sep}${entry.name}`;
+      let childReal = real.endsWith(path.sep) ? `${real}${name}` : `${real}${path.sep}${name}`;
       if (link) {
         try {
           childReal = realpathSync(full);
@@ -326,7 +339,7 @@ function walk(state: Walk): void {
           continue;
         }
       }
-      walk({ ...state, dir: full, real: childReal, layers });
+      walk(state, full, childReal, layers);
     } else if (isFile) state.onFile(full);
   }
 }
@@ -377,12 +390,17 @@ function gitignoreLayersAbove(dir: string, trace: WalkTrace | undefined): Ignore
   return layers;
 }
 
-/** The layer without the lines that exclude `root` itself or a folder above it (the layer as is when none does). */
+/** The layer without the rules that exclude `root` itself or a folder above it (the layer as is when none does). */
 function withoutRulesExcluding(layer: IgnoreLayer, root: string): IgnoreLayer {
-  const fromLayer = `${relativePosix(layer.dir, root)}/`;
-  if (!layer.rules.ignores(fromLayer)) return layer;
-  const kept = layer.text.split(/\r?\n/).filter((line) => !ignore().add(line).ignores(fromLayer));
-  return { ...layer, rules: ignore().add(kept) };
+  const folders = relativePosix(layer.dir, root).split('/');
+  // Each folder from the layer's down to the root, as the walk would have met it.
+  const paths = folders.map((name, index) => ({ path: folders.slice(0, index + 1).join('/'), name }));
+  if (!paths.some(({ path, name }) => layer.rules.ignores(path, name, true))) return layer;
+  const excludes = (rule: Gitignore['rules'][number]): boolean => {
+    const alone = compileGitignore([rule]);
+    return paths.some(({ path, name }) => alone.ignores(path, name, true));
+  };
+  return { ...layer, rules: compileGitignore(layer.rules.rules.filter((rule) => !excludes(rule))) };
 }
 
 /** A file or directory is there (`.git` is either, in work trees and worktrees). */
@@ -400,16 +418,32 @@ function readGitignore(dir: string, trace: WalkTrace | undefined): IgnoreLayer |
   } catch {
     return undefined;
   }
-  return { dir, file, rules: ignore().add(text), text };
+  return { dir, offset: dir.endsWith(path.sep) ? dir.length : dir.length + 1, file, rules: parsedGitignore(text) };
 }
 
-/** The rule that ignores a path (for messages: "`dist/` in /repo/.gitignore"), if one does. */
-function ignoringRule(layers: IgnoreLayer[], file: string, isDir: boolean): string | undefined {
+/** Parsed .gitignore texts: a monorepo's packages and examples repeat a handful of them. */
+const parsedTexts = new Map<string, Gitignore>();
+
+function parsedGitignore(text: string): Gitignore {
+  let rules = parsedTexts.get(text);
+  if (rules) return rules;
+  // Bounded for a long-lived process that scans many trees.
+  if (parsedTexts.size >= 1000) parsedTexts.clear();
+  rules = parseGitignore(text);
+  parsedTexts.set(text, rules);
+  return rules;
+}
+
+/**
+ * The rule that ignores an entry (for messages: "`dist/` in /repo/.gitignore"), if one does. The
+ * layers come outermost first, and the first that ignores the entry names it. Each layer is asked
+ * about the entry alone: the walk entered every folder above it, so none of them is ignored.
+ */
+function ignoringRule(layers: IgnoreLayer[], file: string, name: string, isDir: boolean): string | undefined {
   for (const layer of layers) {
-    const relative = relativePosix(layer.dir, file);
-    if (!relative || relative.startsWith('..')) continue;
-    const target = isDir ? `${relative}/` : relative;
-    if (layer.rules.ignores(target)) return `ignore rule \`${layer.rules.test(target).rule?.pattern ?? target}\` in ${layer.file}`;
+    const relative = toPosix(file.slice(layer.offset));
+    if (!layer.rules.ignores(relative, name, isDir)) continue;
+    return `ignore rule \`${layer.rules.decidingRule(relative, name, isDir)?.pattern ?? (isDir ? `${relative}/` : relative)}\` in ${layer.file}`;
   }
   return undefined;
 }
