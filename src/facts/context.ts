@@ -1,4 +1,12 @@
 import { ts } from '@ts-morph/common';
+import {
+  isArrowFunction, isAsExpression, isAwaitExpression, isBinaryExpression, isCallExpression, isClassLike, isConditionalExpression,
+  isElementAccessExpression, isExpressionWithTypeArguments, isFunctionDeclaration, isFunctionExpression, isIdentifier, isImportDeclaration,
+  isIntersectionTypeNode, isMethodDeclaration, isNonNullExpression, isObjectLiteralExpression, isParenthesizedExpression, isParenthesizedTypeNode,
+  isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isQualifiedName, isReturnStatement, isSatisfiesExpression,
+  isStringLiteral, isStringLiteralLike, isTypeAliasDeclaration, isTypeAssertionExpression, isTypeReferenceNode, isUnionTypeNode,
+  isVariableDeclaration, Kind,
+} from './syntax.js';
 import type { FakeKind, FakeOrigin, FrameworkId, Loc, Target, ValueRef } from '../types.js';
 import type { FactsOptions } from './options.js';
 import type { TypeOracle } from './type-oracle.js';
@@ -37,6 +45,8 @@ export interface Analysis {
   /** Module specifiers imported anywhere in the file. */
   importedSources: Set<string>;
   registrations: Map<string, Registered>;
+  /** Set on first use: whether any binding imports a test-double library (`shapes/mock-library.ts`). */
+  importsMockLibrary?: boolean;
   /** Built on first use: `this.x = …` values by member name, and ES5 prototype methods by owner. */
   members?: MemberIndex;
 }
@@ -55,7 +65,7 @@ export function createAnalysis(sf: ts.SourceFile, scopes: ScopeInfo, options: Fa
   collect(scopes.module);
   for (const scope of scopes.scopeOfFn.values()) collect(scope);
   for (const statement of sf.statements) {
-    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) importedSources.add(statement.moduleSpecifier.text);
+    if (isImportDeclaration(statement) && isStringLiteral(statement.moduleSpecifier)) importedSources.add(statement.moduleSpecifier.text);
   }
   return {
     sf,
@@ -106,6 +116,11 @@ export function scopeAt(a: Analysis, node: ts.Node): Scope {
 }
 
 
+/**
+ * The binding an identifier names. A reference the scope walk resolved is looked up directly (the
+ * walk resolved it from the scope `scopeAt` finds, against the same final bindings); others
+ * (declared names, decorators, computed method names) are looked up from their scope.
+ */
 export function bindingOf(a: Analysis, id: ts.Identifier): Binding | undefined {
   return a.scopes.refOf.get(id) ?? lookup(scopeAt(a, id), id.text);
 }
@@ -120,14 +135,14 @@ const MAX_CALLEE_SEGMENTS = 32;
 export function calleeName(expr: ts.Expression, depth = 0): string | undefined {
   if (depth > MAX_CALLEE_SEGMENTS) return undefined;
   const inner = unwrap(expr);
-  if (ts.isIdentifier(inner)) return inner.text;
-  if (ts.isPropertyAccessExpression(inner)) {
+  if (isIdentifier(inner)) return inner.text;
+  if (isPropertyAccessExpression(inner)) {
     const left = inner.expression;
-    if (left.kind === ts.SyntaxKind.ThisKeyword) return `this.${inner.name.text}`;
+    if (left.kind === Kind.ThisKeyword) return `this.${inner.name.text}`;
     const base = calleeName(left, depth + 1);
     return base ? `${base}.${inner.name.text}` : `?.${inner.name.text}`;
   }
-  if (ts.isCallExpression(inner)) {
+  if (isCallExpression(inner)) {
     const base = calleeName(inner.expression, depth + 1);
     return base ? `${base}()` : undefined;
   }
@@ -137,21 +152,21 @@ export function calleeName(expr: ts.Expression, depth = 0): string | undefined {
 /** The last segment of a callee: `getToken` for `auth.getToken`. */
 export function shortName(expr: ts.Expression): string | undefined {
   const inner = unwrap(expr);
-  if (ts.isIdentifier(inner)) return inner.text;
-  if (ts.isPropertyAccessExpression(inner)) return inner.name.text;
+  if (isIdentifier(inner)) return inner.text;
+  if (isPropertyAccessExpression(inner)) return inner.name.text;
   return undefined;
 }
 
 /** The name an identifier had where it was exported (`Request` for `import { Request as R }`). */
 export function canonicalName(a: Analysis, id: ts.Identifier): string {
-  const binding = lookup(scopeAt(a, id), id.text);
+  const binding = bindingOf(a, id);
   const info = binding?.importInfo;
   if (info && info.imported !== '*' && info.imported !== 'default') return info.imported;
   return id.text;
 }
 
 function importOfName(a: Analysis, name: ts.EntityName | ts.Expression): Binding | undefined {
-  if (ts.isIdentifier(name)) return lookup(scopeAt(a, name), name.text);
+  if (isIdentifier(name)) return bindingOf(a, name);
   return undefined;
 }
 
@@ -162,30 +177,30 @@ export function httpTypeKind(a: Analysis, type: ts.TypeNode): { kind: FakeKind; 
 
 /** References, unions, intersections, local aliases and interfaces, and imports, by name. */
 function syntacticHttpTypeKind(a: Analysis, type: ts.TypeNode, seen = new Set<string>()): { kind: FakeKind; name: string } | undefined {
-  if (ts.isParenthesizedTypeNode(type)) return syntacticHttpTypeKind(a, type.type, seen);
-  if (ts.isUnionTypeNode(type) || ts.isIntersectionTypeNode(type)) {
+  if (isParenthesizedTypeNode(type)) return syntacticHttpTypeKind(a, type.type, seen);
+  if (isUnionTypeNode(type) || isIntersectionTypeNode(type)) {
     for (const member of type.types) {
       const found = syntacticHttpTypeKind(a, member, seen);
       if (found) return found;
     }
     return undefined;
   }
-  if (ts.isTypeReferenceNode(type)) return httpTypeNameKind(a, type.typeName, seen);
-  if (ts.isExpressionWithTypeArguments(type)) {
-    return ts.isIdentifier(type.expression) || ts.isPropertyAccessExpression(type.expression) ? httpExprKind(a, type.expression, seen) : undefined;
+  if (isTypeReferenceNode(type)) return httpTypeNameKind(a, type.typeName, seen);
+  if (isExpressionWithTypeArguments(type)) {
+    return isIdentifier(type.expression) || isPropertyAccessExpression(type.expression) ? httpExprKind(a, type.expression, seen) : undefined;
   }
   return undefined;
 }
 
 /** For `extends X` clauses: X as an expression. */
 export function httpExprKind(a: Analysis, expr: ts.Expression, seen = new Set<string>()): { kind: FakeKind; name: string } | undefined {
-  if (ts.isIdentifier(expr)) return httpTypeNameKind(a, expr, seen);
-  if (ts.isPropertyAccessExpression(expr)) return kindOfName(a, expr.name.text, true);
+  if (isIdentifier(expr)) return httpTypeNameKind(a, expr, seen);
+  if (isPropertyAccessExpression(expr)) return kindOfName(a, expr.name.text, true);
   return undefined;
 }
 
 function httpTypeNameKind(a: Analysis, name: ts.EntityName, seen: Set<string>): { kind: FakeKind; name: string } | undefined {
-  if (ts.isQualifiedName(name)) return kindOfName(a, name.right.text, true);
+  if (isQualifiedName(name)) return kindOfName(a, name.right.text, true);
   const text = name.text;
   const binding = importOfName(a, name);
   const info = binding?.importInfo;
@@ -198,7 +213,7 @@ function httpTypeNameKind(a: Analysis, name: ts.EntityName, seen: Set<string>): 
   if (local) {
     if (seen.has(text)) return undefined;
     seen.add(text);
-    if (ts.isTypeAliasDeclaration(local)) return syntacticHttpTypeKind(a, local.type, seen);
+    if (isTypeAliasDeclaration(local)) return syntacticHttpTypeKind(a, local.type, seen);
     for (const clause of local.heritageClauses ?? []) {
       for (const heritage of clause.types) {
         const found = syntacticHttpTypeKind(a, heritage, seen);
@@ -225,11 +240,11 @@ function kindOfName(a: Analysis, name: string, trusted: boolean): { kind: FakeKi
 /** The handshake request, `socket.request`, or a parameter that carries a real request. */
 export function isGenuineRequest(a: Analysis, expr: ts.Expression, seen = new Set<Binding>()): boolean {
   const inner = unwrap(expr);
-  if (ts.isPropertyAccessExpression(inner)) return GENUINE_REQUEST_MEMBERS.has(inner.name.text);
-  if (ts.isElementAccessExpression(inner)) {
-    return ts.isStringLiteral(inner.argumentExpression) && GENUINE_REQUEST_MEMBERS.has(inner.argumentExpression.text);
+  if (isPropertyAccessExpression(inner)) return GENUINE_REQUEST_MEMBERS.has(inner.name.text);
+  if (isElementAccessExpression(inner)) {
+    return isStringLiteral(inner.argumentExpression) && GENUINE_REQUEST_MEMBERS.has(inner.argumentExpression.text);
   }
-  if (!ts.isIdentifier(inner)) return false;
+  if (!isIdentifier(inner)) return false;
   const binding = bindingOf(a, inner);
   if (!binding || seen.has(binding)) return false;
   seen.add(binding);
@@ -251,14 +266,14 @@ export function valueContext(node: ts.Node): ts.Node {
   let current = node;
   while (
     current.parent &&
-    (ts.isParenthesizedExpression(current.parent) ||
-      ts.isAwaitExpression(current.parent) ||
-      ts.isNonNullExpression(current.parent) ||
-      ts.isSatisfiesExpression(current.parent) ||
-      ts.isAsExpression(current.parent) ||
-      ts.isTypeAssertionExpression(current.parent) ||
-      (ts.isConditionalExpression(current.parent) && current.parent.condition !== current) ||
-      (ts.isBinaryExpression(current.parent) && isShortCircuit(current.parent.operatorToken.kind)))
+    (isParenthesizedExpression(current.parent) ||
+      isAwaitExpression(current.parent) ||
+      isNonNullExpression(current.parent) ||
+      isSatisfiesExpression(current.parent) ||
+      isAsExpression(current.parent) ||
+      isTypeAssertionExpression(current.parent) ||
+      (isConditionalExpression(current.parent) && current.parent.condition !== current) ||
+      (isBinaryExpression(current.parent) && isShortCircuit(current.parent.operatorToken.kind)))
   ) {
     current = current.parent;
   }
@@ -266,7 +281,7 @@ export function valueContext(node: ts.Node): ts.Node {
 }
 
 function isShortCircuit(kind: ts.SyntaxKind): boolean {
-  return kind === ts.SyntaxKind.BarBarToken || kind === ts.SyntaxKind.QuestionQuestionToken || kind === ts.SyntaxKind.AmpersandAmpersandToken;
+  return kind === Kind.BarBarToken || kind === Kind.QuestionQuestionToken || kind === Kind.AmpersandAmpersandToken;
 }
 
 /** The value of this expression is what its function returns. */
@@ -274,30 +289,30 @@ export function isReturned(node: ts.Node): boolean {
   const outer = valueContext(node);
   const parent = outer.parent;
   if (!parent) return false;
-  if (ts.isReturnStatement(parent)) return true;
-  return ts.isArrowFunction(parent) && parent.body === outer;
+  if (isReturnStatement(parent)) return true;
+  return isArrowFunction(parent) && parent.body === outer;
 }
 
 /** `const req = fake; ...; return req;`: the fake leaves through the function's return value. */
 export function isReturnedThroughBinding(a: Analysis, node: ts.Node): boolean {
   const outer = valueContext(node);
   const parent = outer.parent;
-  if (!parent || !ts.isVariableDeclaration(parent) || !ts.isIdentifier(parent.name) || parent.initializer !== outer) return false;
+  if (!parent || !isVariableDeclaration(parent) || !isIdentifier(parent.name) || parent.initializer !== outer) return false;
   const binding = lookup(scopeAt(a, parent), parent.name.text);
   return binding?.refs.some((ref) => isReturned(ref)) ?? false;
 }
 
 function isSendCall(call: ts.CallExpression): boolean {
   const callee = unwrap(call.expression);
-  if (ts.isIdentifier(callee)) return SEND_FUNCTIONS.has(callee.text);
-  if (ts.isPropertyAccessExpression(callee)) return SEND_METHODS.has(callee.name.text) || SEND_FUNCTIONS.has(calleeName(callee.expression) ?? '');
+  if (isIdentifier(callee)) return SEND_FUNCTIONS.has(callee.text);
+  if (isPropertyAccessExpression(callee)) return SEND_METHODS.has(callee.name.text) || SEND_FUNCTIONS.has(calleeName(callee.expression) ?? '');
   return false;
 }
 
 function isSentDirectly(node: ts.Node): boolean {
   const outer = valueContext(node);
   const parent = outer.parent;
-  return !!parent && ts.isCallExpression(parent) && parent.arguments.includes(outer as ts.Expression) && isSendCall(parent);
+  return !!parent && isCallExpression(parent) && parent.arguments.includes(outer as ts.Expression) && isSendCall(parent);
 }
 
 /**
@@ -308,7 +323,7 @@ export function isSentOnly(a: Analysis, node: ts.Node): boolean {
   if (isSentDirectly(node)) return true;
   const outer = valueContext(node);
   const parent = outer.parent;
-  if (!parent || !ts.isVariableDeclaration(parent) || !ts.isIdentifier(parent.name)) return false;
+  if (!parent || !isVariableDeclaration(parent) || !isIdentifier(parent.name)) return false;
   const binding = lookup(scopeAt(a, parent), parent.name.text);
   if (!binding || binding.refs.length === 0) return false;
   return binding.refs.every((ref) => isSentDirectly(ref));
@@ -317,30 +332,30 @@ export function isSentOnly(a: Analysis, node: ts.Node): boolean {
 /** What a call or `new` refers to, when the file can name it. */
 export function resolveTarget(a: Analysis, callee: ts.Expression): Target | undefined {
   const inner = unwrap(callee);
-  if (ts.isIdentifier(inner)) return targetOfBinding(a, bindingOf(a, inner), inner.text);
-  if (ts.isPropertyAccessExpression(inner)) {
+  if (isIdentifier(inner)) return targetOfBinding(a, bindingOf(a, inner), inner.text);
+  if (isPropertyAccessExpression(inner)) {
     const left = unwrap(inner.expression);
     const member = inner.name.text;
-    if (left.kind === ts.SyntaxKind.ThisKeyword) {
+    if (left.kind === Kind.ThisKeyword) {
       const method = classMember(a, inner, member);
       if (method !== undefined) return { t: 'fn', fn: method };
       return undefined;
     }
-    if (ts.isIdentifier(left)) {
+    if (isIdentifier(left)) {
       const binding = bindingOf(a, left);
       const info = binding?.importInfo;
       if (info && (info.imported === '*' || info.imported === 'default')) return { t: 'import', source: info.source, imported: member };
     }
-    const source = ts.isCallExpression(left) ? requireSourceOf(left) : undefined;
+    const source = isCallExpression(left) ? requireSourceOf(left) : undefined;
     if (source !== undefined) return { t: 'import', source, imported: member };
   }
   return undefined;
 }
 
 function requireSourceOf(call: ts.CallExpression): string | undefined {
-  if (!ts.isIdentifier(call.expression) || call.expression.text !== 'require') return undefined;
+  if (!isIdentifier(call.expression) || call.expression.text !== 'require') return undefined;
   const arg = call.arguments[0];
-  return arg && ts.isStringLiteralLike(arg) ? arg.text : undefined;
+  return arg && isStringLiteralLike(arg) ? arg.text : undefined;
 }
 
 export function targetOfBinding(a: Analysis, binding: Binding | undefined, name: string): Target | undefined {
@@ -370,19 +385,19 @@ function memberIndex(a: Analysis): MemberIndex {
   const pending: ts.Node[] = [a.sf];
   while (pending.length > 0) {
     const node = pending.pop() as ts.Node;
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left)) {
+    if (isBinaryExpression(node) && node.operatorToken.kind === Kind.EqualsToken && isPropertyAccessExpression(node.left)) {
       const left = node.left;
       const right = unwrap(node.right);
-      if (left.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      if (left.expression.kind === Kind.ThisKeyword) {
         const list = index.thisAssigned.get(left.name.text) ?? [];
         list.push(node.right);
         index.thisAssigned.set(left.name.text, list);
-      } else if (ts.isPropertyAccessExpression(left.expression) && left.expression.name.text === 'prototype' && isFunctionLike(right)) {
+      } else if (isPropertyAccessExpression(left.expression) && left.expression.name.text === 'prototype' && isFunctionLike(right)) {
         addMethod(left.expression.expression.getText(a.sf), left.name.text, right);
-      } else if (left.name.text === 'prototype' && ts.isObjectLiteralExpression(right)) {
+      } else if (left.name.text === 'prototype' && isObjectLiteralExpression(right)) {
         for (const prop of right.properties) {
-          const value = ts.isMethodDeclaration(prop) ? prop : ts.isPropertyAssignment(prop) ? unwrap(prop.initializer) : undefined;
-          if (value && isFunctionLike(value) && prop.name && ts.isIdentifier(prop.name)) addMethod(left.expression.getText(a.sf), prop.name.text, value);
+          const value = isMethodDeclaration(prop) ? prop : isPropertyAssignment(prop) ? unwrap(prop.initializer) : undefined;
+          if (value && isFunctionLike(value) && prop.name && isIdentifier(prop.name)) addMethod(left.expression.getText(a.sf), prop.name.text, value);
         }
       }
     }
@@ -410,14 +425,14 @@ export function thisAssignments(a: Analysis, name: string): ts.Expression[] {
  */
 function prototypeOwner(a: Analysis, fn: ts.Node): string | undefined {
   const parent = fn.parent;
-  if (ts.isFunctionDeclaration(fn) && fn.name) return fn.name.text;
-  if (parent && ts.isBinaryExpression(parent) && parent.right === fn && ts.isPropertyAccessExpression(parent.left)) {
+  if (isFunctionDeclaration(fn) && fn.name) return fn.name.text;
+  if (parent && isBinaryExpression(parent) && parent.right === fn && isPropertyAccessExpression(parent.left)) {
     const target = parent.left;
-    if (ts.isPropertyAccessExpression(target.expression) && target.expression.name.text === 'prototype') return target.expression.expression.getText(a.sf);
+    if (isPropertyAccessExpression(target.expression) && target.expression.name.text === 'prototype') return target.expression.expression.getText(a.sf);
     return target.getText(a.sf);
   }
-  if (parent && ts.isBinaryExpression(parent) && parent.right === fn && ts.isIdentifier(parent.left)) return parent.left.text;
-  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (parent && isBinaryExpression(parent) && parent.right === fn && isIdentifier(parent.left)) return parent.left.text;
+  if (parent && isVariableDeclaration(parent) && isIdentifier(parent.name)) return parent.name.text;
   return undefined;
 }
 
@@ -425,7 +440,7 @@ function prototypeMember(a: Analysis, node: ts.Node, name: string): number | und
   const methods = memberIndex(a).prototypeMethods;
   if (methods.size === 0) return undefined;
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-    if (ts.isArrowFunction(fn)) continue;
+    if (isArrowFunction(fn)) continue;
     const owner = prototypeOwner(a, fn);
     const found = owner ? methods.get(owner)?.get(name) : undefined;
     if (found !== undefined) return found;
@@ -437,14 +452,14 @@ function prototypeMember(a: Analysis, node: ts.Node, name: string): number | und
 /** The id of method `name` of the class around `node` (methods and arrow-valued properties, ES5 prototypes). */
 export function classMember(a: Analysis, node: ts.Node, name: string): number | undefined {
   let cls: ts.Node | undefined = node.parent;
-  while (cls && !ts.isClassLike(cls)) cls = cls.parent;
-  if (!cls || !ts.isClassLike(cls)) return prototypeMember(a, node, name);
+  while (cls && !isClassLike(cls)) cls = cls.parent;
+  if (!cls || !isClassLike(cls)) return prototypeMember(a, node, name);
   for (const member of cls.members) {
-    if (!member.name || !ts.isIdentifier(member.name) || member.name.text !== name) continue;
-    if (ts.isMethodDeclaration(member)) return a.scopes.fnIds.get(member);
-    if (ts.isPropertyDeclaration(member) && member.initializer) {
+    if (!member.name || !isIdentifier(member.name) || member.name.text !== name) continue;
+    if (isMethodDeclaration(member)) return a.scopes.fnIds.get(member);
+    if (isPropertyDeclaration(member) && member.initializer) {
       const init = unwrap(member.initializer);
-      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return a.scopes.fnIds.get(init);
+      if (isArrowFunction(init) || isFunctionExpression(init)) return a.scopes.fnIds.get(init);
     }
   }
   return undefined;

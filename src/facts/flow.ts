@@ -1,4 +1,8 @@
 import { ts } from '@ts-morph/common';
+import {
+  isBinaryExpression, isBlock, isCallExpression, isClassLike, isConditionalExpression, isIdentifier, isMethodDeclaration, isObjectLiteralExpression,
+  isPropertyAccessExpression, isPropertyAssignment, isReturnStatement, isShorthandPropertyAssignment, isStringLiteral, Kind,
+} from './syntax.js';
 import type { Target } from '../types.js';
 import { bindingOf, classMember, resolveTarget, targetOfBinding, type Analysis } from './context.js';
 import { isFunctionLike, stripCasts } from './scope.js';
@@ -21,28 +25,28 @@ export function functionValues(a: Analysis, expr: ts.Expression, seen = new Set<
   let node = stripCasts(expr);
   if (seen.has(node) || depth > MAX_DEPTH) return [];
   seen.add(node);
-  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'bind') {
+  if (isCallExpression(node) && isPropertyAccessExpression(node.expression) && node.expression.name.text === 'bind') {
     node = stripCasts(node.expression.expression);
   }
   if (isFunctionLike(node)) {
     const fn = a.scopes.fnIds.get(node);
     return fn === undefined ? [] : [{ target: { t: 'fn', fn }, node }];
   }
-  if (ts.isConditionalExpression(node)) {
+  if (isConditionalExpression(node)) {
     return [...functionValues(a, node.whenTrue, seen, depth + 1), ...functionValues(a, node.whenFalse, seen, depth + 1)];
   }
-  if (ts.isBinaryExpression(node) && isAlternative(node.operatorToken.kind)) {
+  if (isBinaryExpression(node) && isAlternative(node.operatorToken.kind)) {
     return [...functionValues(a, node.left, seen, depth + 1), ...functionValues(a, node.right, seen, depth + 1)];
   }
-  if (ts.isIdentifier(node)) {
+  if (isIdentifier(node)) {
     const binding = bindingOf(a, node);
     if (binding?.kind === 'var') return binding.inits.flatMap((init) => functionValues(a, init, seen, depth + 1));
     const target = targetOfBinding(a, binding, node.text);
     if (!target || target.t === 'class') return [];
     return [{ target, ...(binding?.fnNode ? { node: binding.fnNode } : {}) }];
   }
-  if (ts.isPropertyAccessExpression(node)) {
-    if (node.expression.kind === ts.SyntaxKind.ThisKeyword) {
+  if (isPropertyAccessExpression(node)) {
+    if (node.expression.kind === Kind.ThisKeyword) {
       const fn = classMember(a, node, node.name.text);
       return fn === undefined ? [] : [{ target: { t: 'fn', fn }, node: a.scopes.fnNodes[fn] as ts.Node }];
     }
@@ -55,7 +59,7 @@ export function functionValues(a: Analysis, expr: ts.Expression, seen = new Set<
     const target = resolveTarget(a, node);
     return target ? [{ target }] : [];
   }
-  if (ts.isCallExpression(node)) {
+  if (isCallExpression(node)) {
     const callee = resolveTarget(a, node.expression);
     if (!callee) return [];
     if (callee.t === 'fn') {
@@ -90,15 +94,15 @@ export function objectValues(a: Analysis, expr: ts.Expression, seen = new Set<ts
   const node = stripCasts(expr);
   if (seen.has(node) || depth > MAX_DEPTH) return [];
   seen.add(node);
-  if (ts.isObjectLiteralExpression(node)) return [node];
-  if (ts.isConditionalExpression(node)) {
+  if (isObjectLiteralExpression(node)) return [node];
+  if (isConditionalExpression(node)) {
     return [...objectValues(a, node.whenTrue, seen, depth + 1), ...objectValues(a, node.whenFalse, seen, depth + 1)];
   }
-  if (ts.isIdentifier(node)) {
+  if (isIdentifier(node)) {
     const binding = bindingOf(a, node);
     return binding?.kind === 'var' ? binding.inits.flatMap((init) => objectValues(a, init, seen, depth + 1)) : [];
   }
-  if (ts.isCallExpression(node)) {
+  if (isCallExpression(node)) {
     const callee = resolveTarget(a, node.expression);
     const fnNode = callee?.t === 'fn' ? a.scopes.fnNodes[callee.fn] : undefined;
     return fnNode && isFunctionLike(fnNode) ? returnedExpressions(fnNode).flatMap((returned) => objectValues(a, returned, seen, depth + 1)) : [];
@@ -110,15 +114,15 @@ export function objectValues(a: Analysis, expr: ts.Expression, seen = new Set<ts
 export function returnedExpressions(fn: ts.FunctionLikeDeclaration): ts.Expression[] {
   const body = fn.body;
   if (!body) return [];
-  if (!ts.isBlock(body)) return [body];
+  if (!isBlock(body)) return [body];
   const memo = returnedExpressionsMemo.get(fn);
   if (memo) return memo;
   const returned: ts.Expression[] = [];
   const pending: ts.Node[] = [body];
   while (pending.length > 0) {
     const node = pending.pop() as ts.Node;
-    if (node !== body && (isFunctionLike(node) || ts.isClassLike(node))) continue;
-    if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
+    if (node !== body && (isFunctionLike(node) || isClassLike(node))) continue;
+    if (isReturnStatement(node) && node.expression) returned.push(node.expression);
     ts.forEachChild(node, (child) => {
       pending.push(child);
     });
@@ -130,16 +134,16 @@ export function returnedExpressions(fn: ts.FunctionLikeDeclaration): ts.Expressi
 /** `{ auth: fn }`, `{ auth }`, `{ auth() {} }`: the node that gives property `name` its value. */
 export function propertyValue(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
   for (const prop of object.properties) {
-    const key = prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : undefined;
+    const key = prop.name && (isIdentifier(prop.name) || isStringLiteral(prop.name)) ? prop.name.text : undefined;
     if (key !== name) continue;
-    if (ts.isPropertyAssignment(prop)) return prop.initializer;
-    if (ts.isShorthandPropertyAssignment(prop)) return prop.name;
-    if (ts.isMethodDeclaration(prop)) return prop as unknown as ts.Expression;
+    if (isPropertyAssignment(prop)) return prop.initializer;
+    if (isShorthandPropertyAssignment(prop)) return prop.name;
+    if (isMethodDeclaration(prop)) return prop as unknown as ts.Expression;
   }
   return undefined;
 }
 
 function isAlternative(kind: ts.SyntaxKind): boolean {
-  return kind === ts.SyntaxKind.BarBarToken || kind === ts.SyntaxKind.QuestionQuestionToken;
+  return kind === Kind.BarBarToken || kind === Kind.QuestionQuestionToken;
 }
 

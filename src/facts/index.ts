@@ -1,4 +1,11 @@
 import { ts } from '@ts-morph/common';
+import {
+  isBinaryExpression, isBlock, isCallExpression, isClassDeclaration, isClassExpression, isClassLike, isConditionalExpression,
+  isConstructorDeclaration, isExportAssignment, isExportDeclaration, isExpressionWithTypeArguments, isFunctionDeclaration, isFunctionExpression,
+  isIdentifier, isIfStatement, isMethodDeclaration, isNamedExports, isNamespaceExport, isNewExpression, isObjectLiteralExpression,
+  isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isShorthandPropertyAssignment, isStringLiteral, isStringLiteralLike,
+  isTypeNode, isVariableDeclaration, isVariableStatement, Kind,
+} from './syntax.js';
 import type { Binding } from './scope.js';
 import type {
   ClassFact,
@@ -32,7 +39,7 @@ import type { FactsOptions } from './options.js';
 import type { TypeOracle } from './type-oracle.js';
 import { positionsOf } from './positions.js';
 import { fileHasText, nodeHasText } from './text-index.js';
-import { requestProducer } from './request-builders.js';
+import { requestProducer, type RequestProducer } from './request-builders.js';
 import { functionValues } from './flow.js';
 import { analyseScopes, isFunctionLike, requireSource, stripCasts, unwrap } from './scope.js';
 import { mimicClasses } from './shapes/mimic.js';
@@ -57,11 +64,11 @@ export function extractFacts(file: string, text: string, options: FactsOptions, 
   const sf = typed && typed.text === text ? typed : ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindOf(file));
   const scopes = analyseScopes(sf);
   const a = createAnalysis(sf, scopes, options, sf === typed ? oracle : undefined);
-  findRegistrations(a);
+  const walk = findRegistrations(a);
   const functions = scopes.fnNodes.map((node, id): FunctionFact => ({
     id,
     name: functionName(a, node),
-    parent: enclosingFnId(a, node),
+    parent: scopes.fnParents[id] as number,
     loc: locOf(a, nameNodeOf(node) ?? node),
     returns: [],
     uses: [],
@@ -74,34 +81,50 @@ export function extractFacts(file: string, text: string, options: FactsOptions, 
   const cjsExports: ExportFact[] = [];
   const imports = new Set<string>();
 
-  const visit = (node: ts.Node, fn: FunctionFact | undefined): void => {
-    if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) return;
-    if (isFunctionLike(node)) fn = functions[scopes.fnIds.get(node) ?? -1] ?? fn;
-    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) {
-      if (node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) imports.add(node.moduleSpecifier.text);
+  // One loop over the nodes the registration walk recorded, in the same order: not another walk.
+  const { nodes, ends, fns } = walk;
+  for (let index = 0; index < nodes.length; index++) {
+    const node = nodes[index] as ts.Node;
+    if (isTypeNode(node) && !isExpressionWithTypeArguments(node)) {
+      index = (ends[index] as number) - 1;
+      continue;
     }
-    if (ts.isCallExpression(node)) {
-      const source = requireSource(node);
-      if (source !== undefined) imports.add(source);
-      if (node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
-        imports.add(node.arguments[0].text);
+    const fn = functions[fns[index] as number];
+    // One read of the kind per node, then only what that kind needs.
+    switch (node.kind) {
+      case Kind.ImportDeclaration:
+      case Kind.ExportDeclaration: {
+        const specifier = (node as ts.ImportDeclaration | ts.ExportDeclaration).moduleSpecifier;
+        if (specifier && isStringLiteral(specifier)) imports.add(specifier.text);
+        break;
       }
-    }
-    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
-      const fact = classFact(a, node);
-      if (fact) classes.push(fact);
-    }
-    if (ts.isIfStatement(node) || ts.isConditionalExpression(node)) {
-      const branch = flagBranch(a, node, mentionsFlag);
-      if (branch) flagBranches.push(branch);
-    }
-    if (!fn && ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      cjsExports.push(...commonJsExports(a, node));
+      case Kind.CallExpression: {
+        const call = node as ts.CallExpression;
+        const source = requireSource(call);
+        if (source !== undefined) imports.add(source);
+        if (call.expression.kind === Kind.ImportKeyword && call.arguments[0] && isStringLiteral(call.arguments[0])) {
+          imports.add(call.arguments[0].text);
+        }
+        break;
+      }
+      case Kind.ClassDeclaration:
+      case Kind.ClassExpression: {
+        const fact = classFact(a, node as ts.ClassLikeDeclaration);
+        if (fact) classes.push(fact);
+        break;
+      }
+      case Kind.IfStatement:
+      case Kind.ConditionalExpression: {
+        const branch = flagBranch(a, node as ts.IfStatement | ts.ConditionalExpression, mentionsFlag);
+        if (branch) flagBranches.push(branch);
+        break;
+      }
+      case Kind.BinaryExpression:
+        if (!fn && (node as ts.BinaryExpression).operatorToken.kind === Kind.EqualsToken) cjsExports.push(...commonJsExports(a, node as ts.BinaryExpression));
+        break;
     }
     if (fn) collectInFunction(a, node, fn);
-    ts.forEachChild(node, (child) => visit(child, fn));
-  };
-  visit(sf, undefined);
+  }
   classes.push(...mimicClasses(a).filter((mimic) => !classes.some((known) => known.name === mimic.name)));
 
   return {
@@ -117,25 +140,70 @@ export function extractFacts(file: string, text: string, options: FactsOptions, 
   };
 }
 
-function findRegistrations(a: Analysis): void {
+/**
+ * Every node in walk order, the index just past each one's subtree, and the id of the function
+ * around it (the nearest enclosing function the scope walk entered, itself included; -1 outside).
+ */
+interface Walk {
+  nodes: ts.Node[];
+  ends: number[];
+  fns: number[];
+}
+
+function findRegistrations(a: Analysis): Walk {
   const recognizers = FRAMEWORKS;
-  for (let pass = 0; pass < MAX_REGISTRATION_PASSES; pass++) {
-    const before = a.registrations.size;
-    const rolesBefore = countRoles(a);
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) for (const r of recognizers) r.onCall?.(a, node);
-      else if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) for (const r of recognizers) r.onClass?.(a, node);
-      else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-        for (const r of recognizers) r.onAssignment?.(a, node);
-      } else if (ts.isObjectLiteralExpression(node)) for (const r of recognizers) r.onObject?.(a, node);
-      else if (isFunctionLike(node)) for (const r of recognizers) r.onFunction?.(a, node);
-      ts.forEachChild(node, visit);
-    };
-    visit(a.sf);
-    // Handlers named by reference may be declared before they are registered; their parameters only
-    // get roles on the way, so walk again while something new is learnt.
-    if (a.registrations.size === before && countRoles(a) === rolesBefore) return;
+  const before = a.registrations.size;
+  const rolesBefore = countRoles(a);
+  // Calls on a member and assignments to one: the only nodes where a recogniser that reads roles can match.
+  const again: ts.Node[] = [];
+  const walk: Walk = { nodes: [], ends: [], fns: [] };
+  let fnId = -1;
+  const visit = (node: ts.Node): void => {
+    const index = walk.nodes.length;
+    // Tokens have no children and no recogniser looks at one; of them only identifiers are read later.
+    if (node.kind <= Kind.LastToken) {
+      if (node.kind === Kind.Identifier) {
+        walk.nodes.push(node);
+        walk.ends.push(index + 1);
+        walk.fns.push(fnId);
+      }
+      return;
+    }
+    const outer = fnId;
+    if (isFunctionLike(node)) fnId = a.scopes.fnIds.get(node) ?? fnId;
+    walk.nodes.push(node);
+    walk.ends.push(0);
+    walk.fns.push(fnId);
+    if (isCallExpression(node)) {
+      for (const r of recognizers) r.onCall?.(a, node);
+      if (isPropertyAccessExpression(unwrap(node.expression))) again.push(node);
+    } else if (isClassDeclaration(node) || isClassExpression(node)) for (const r of recognizers) r.onClass?.(a, node);
+    else if (isBinaryExpression(node) && node.operatorToken.kind === Kind.EqualsToken) {
+      for (const r of recognizers) r.onAssignment?.(a, node);
+      if (isPropertyAccessExpression(node.left)) again.push(node);
+    } else if (isObjectLiteralExpression(node)) for (const r of recognizers) r.onObject?.(a, node);
+    else if (isFunctionLike(node)) for (const r of recognizers) r.onFunction?.(a, node);
+    ts.forEachChild(node, visit);
+    walk.ends[index] = walk.nodes.length;
+    fnId = outer;
+  };
+  visit(a.sf);
+  // Handlers named by reference may be declared before they are registered; their parameters only
+  // get roles on the way, so look again while something new is learnt. Only recognisers that read
+  // roles can match anew (the others register the same handlers with the same roles, which changes
+  // nothing), and only where they look: not another walk of the tree.
+  const rereading = recognizers.filter((r) => r.readsRoles);
+  let learnt = a.registrations.size !== before || countRoles(a) !== rolesBefore;
+  for (let pass = 1; pass < MAX_REGISTRATION_PASSES && learnt; pass++) {
+    const registered = a.registrations.size;
+    const roles = countRoles(a);
+    for (const node of again) {
+      if (isCallExpression(node)) for (const r of rereading) r.onCall?.(a, node);
+      else for (const r of rereading) r.onAssignment?.(a, node as ts.BinaryExpression);
+    }
+    learnt = a.registrations.size !== registered || countRoles(a) !== roles;
   }
+  return walk;
 }
 
 function countRoles(a: Analysis): number {
@@ -147,25 +215,48 @@ function countRoles(a: Analysis): number {
 }
 
 function collectInFunction(a: Analysis, node: ts.Node, fn: FunctionFact): void {
-  if (ts.isReturnStatement(node) && node.expression) collectReturn(a, node.expression, fn);
-  if (ts.isArrowFunction(node) && !ts.isBlock(node.body) && a.scopes.fnIds.get(node) === fn.id) collectReturn(a, node.body, fn);
-
-  if (ts.isCallExpression(node)) collectCall(a, node, fn);
-  else if (ts.isNewExpression(node)) collectNew(a, node, fn);
-  else if (ts.isAsExpression(node) || ts.isTypeAssertionExpression(node)) {
-    const origin = fakeShapeOf(a, node);
-    if (origin) recordValue(a, fn, node, { t: 'fake', origin });
-  } else if (ts.isIdentifier(node)) collectOuterRef(a, node, fn);
+  switch (node.kind) {
+    case Kind.ReturnStatement: {
+      const returned = (node as ts.ReturnStatement).expression;
+      if (returned) collectReturn(a, returned, fn);
+      break;
+    }
+    case Kind.ArrowFunction: {
+      const arrow = node as ts.ArrowFunction;
+      if (!isBlock(arrow.body) && a.scopes.fnIds.get(arrow) === fn.id) collectReturn(a, arrow.body, fn);
+      break;
+    }
+    case Kind.CallExpression:
+      collectCall(a, node as ts.CallExpression, fn);
+      break;
+    case Kind.NewExpression:
+      collectNew(a, node as ts.NewExpression, fn);
+      break;
+    case Kind.AsExpression:
+    case Kind.TypeAssertionExpression: {
+      const origin = fakeShapeOf(a, node);
+      if (origin) recordValue(a, fn, node, { t: 'fake', origin });
+      break;
+    }
+    case Kind.Identifier:
+      collectOuterRef(a, node as ts.Identifier, fn);
+      break;
+  }
 }
+
+/** What each function returns as a request (`requestProducer`), or null. */
+const producers = new WeakMap<FunctionFact, RequestProducer | null>();
 
 function collectReturn(a: Analysis, expr: ts.Expression, fn: FunctionFact): void {
   const values = classify(a, expr);
-  const producer = requestProducer(a, a.scopes.fnNodes[fn.id] as ts.Node);
+  // Once per function, not per `return` in it.
+  let producer = producers.get(fn);
+  if (producer === undefined) producers.set(fn, (producer = requestProducer(a, a.scopes.fnNodes[fn.id] as ts.Node) ?? null));
   // What a guard's `getRequest()` returns is used as the request: a request position.
   if (producer?.t === 'position') usePositioned(a, fn, expr, values, 'request', producer.sink);
   fn.returns.push(...values.map((value) => asReturnedRequest(value, producer?.t === 'builder' ? producer.name : undefined)));
   const inner = stripCasts(expr);
-  if (!isFunctionLike(inner) && !ts.isIdentifier(inner) && !ts.isCallExpression(inner) && !ts.isConditionalExpression(inner)) return;
+  if (!isFunctionLike(inner) && !isIdentifier(inner) && !isCallExpression(inner) && !isConditionalExpression(inner)) return;
   const returned = functionValues(a, inner).map(({ target }) => target);
   if (returned.length > 0) (fn.returnsFns ??= []).push(...returned);
 }
@@ -196,7 +287,7 @@ function collectCall(a: Analysis, call: ts.CallExpression, fn: FunctionFact): vo
   if (target) fn.calls.push({ target, loc: locOf(a, call) });
 
   const callee = unwrap(call.expression);
-  const factory = ts.isIdentifier(callee) ? canonicalName(a, callee) : shortName(callee);
+  const factory = isIdentifier(callee) ? canonicalName(a, callee) : shortName(callee);
   if (factory && Object.hasOwn(a.options.factories, factory)) {
     const arg = call.arguments[0];
     fn.factoryCalls.push({ name: factory, loc: locOf(a, call), snippet: snippetOf(a, call), ...(arg ? { arg: classify(a, arg) } : {}) });
@@ -239,12 +330,12 @@ function collectOuterRef(a: Analysis, id: ts.Identifier, fn: FunctionFact): void
   const outer = valueContext(id);
   const parent = outer.parent;
   if (!parent) return;
-  const isArgument = (ts.isCallExpression(parent) || ts.isNewExpression(parent)) && (parent.arguments ?? []).some((arg) => arg === outer);
+  const isArgument = (isCallExpression(parent) || isNewExpression(parent)) && (parent.arguments ?? []).some((arg) => arg === outer);
   const passed =
     isArgument ||
-    (ts.isPropertyAssignment(parent) && parent.initializer === outer) ||
-    ts.isShorthandPropertyAssignment(parent) ||
-    (ts.isVariableDeclaration(parent) && parent.initializer === outer);
+    (isPropertyAssignment(parent) && parent.initializer === outer) ||
+    isShorthandPropertyAssignment(parent) ||
+    (isVariableDeclaration(parent) && parent.initializer === outer);
   if (!passed || isSentOnly(a, id)) return;
   for (const value of classifyBinding(a, binding)) {
     if (value.t === 'fake' && value.origin.positional) continue;
@@ -256,11 +347,11 @@ function classFact(a: Analysis, node: ts.ClassLikeDeclaration): ClassFact | unde
   if (!node.name) return undefined;
   const http = classHttpKind(a, node);
   const fact: ClassFact = { name: node.name.text, loc: locOf(a, node.name) };
-  const ctor = node.members.find(ts.isConstructorDeclaration);
+  const ctor = node.members.find(isConstructorDeclaration);
   const ctorId = ctor ? a.scopes.fnIds.get(ctor) : undefined;
   if (ctorId !== undefined) fact.ctor = ctorId;
   if (http) fact.fakes = { kind: http.kind, typeName: http.name };
-  const extendsClause = node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword);
+  const extendsClause = node.heritageClauses?.find((clause) => clause.token === Kind.ExtendsKeyword);
   const base = extendsClause?.types[0]?.expression;
   if (!http && base) {
     const target = resolveTarget(a, base);
@@ -270,9 +361,9 @@ function classFact(a: Analysis, node: ts.ClassLikeDeclaration): ClassFact | unde
 }
 
 function flagBranch(a: Analysis, node: ts.IfStatement | ts.ConditionalExpression, mentionsFlag: (expr: ts.Expression) => boolean): FlagBranchFact | undefined {
-  const condition = ts.isIfStatement(node) ? node.expression : node.condition;
+  const condition = isIfStatement(node) ? node.expression : node.condition;
   if (!mentionsFlag(condition) || isInsideFlagDefinition(a, node)) return undefined;
-  const form = ts.isConditionalExpression(node) ? 'ternary' : node.elseStatement ? 'if/else' : 'if without else';
+  const form = isConditionalExpression(node) ? 'ternary' : node.elseStatement ? 'if/else' : 'if without else';
   return { loc: locOf(a, condition), snippet: snippetOf(a, condition), form };
 }
 
@@ -306,7 +397,7 @@ function flagMentions(a: Analysis): (expr: ts.Expression) => boolean {
     let found = false;
     const visit = (node: ts.Node): void => {
       if (found) return;
-      if (ts.isIdentifier(node)) {
+      if (isIdentifier(node)) {
         const binding = bindingOf(a, node);
         if (binding?.kind === 'var' && throughBinding(binding, depth + 1)) found = true;
       }
@@ -333,30 +424,30 @@ function esmExports(a: Analysis): ExportFact[] {
   };
   for (const statement of a.sf.statements) {
     const modifiers = ts.canHaveModifiers(statement) ? (ts.getModifiers(statement) ?? []) : [];
-    const exported = modifiers.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
-    const isDefault = modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
-    if (ts.isExportDeclaration(statement)) {
-      const source = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+    const exported = modifiers.some((m) => m.kind === Kind.ExportKeyword);
+    const isDefault = modifiers.some((m) => m.kind === Kind.DefaultKeyword);
+    if (isExportDeclaration(statement)) {
+      const source = statement.moduleSpecifier && isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
       const clause = statement.exportClause;
       if (!clause && source) result.push({ name: '*', from: { source, imported: '*' } });
-      else if (clause && ts.isNamespaceExport(clause) && source) result.push({ name: clause.name.text, from: { source, imported: '*' } });
-      else if (clause && ts.isNamedExports(clause)) {
+      else if (clause && isNamespaceExport(clause) && source) result.push({ name: clause.name.text, from: { source, imported: '*' } });
+      else if (clause && isNamedExports(clause)) {
         for (const spec of clause.elements) {
           const original = (spec.propertyName ?? spec.name).getText(a.sf);
           if (source) result.push({ name: spec.name.getText(a.sf), from: { source, imported: original } });
           else result.push(local(original, spec.name.getText(a.sf)));
         }
       }
-    } else if (ts.isExportAssignment(statement)) {
+    } else if (isExportAssignment(statement)) {
       result.push(exportedExpression(a, 'default', statement.expression));
-    } else if (exported && ts.isFunctionDeclaration(statement)) {
+    } else if (exported && isFunctionDeclaration(statement)) {
       const fn = a.scopes.fnIds.get(statement);
       result.push({ name: isDefault ? 'default' : (statement.name?.text ?? 'default'), ...(fn === undefined ? {} : { fn }) });
-    } else if (exported && ts.isClassDeclaration(statement) && statement.name) {
+    } else if (exported && isClassDeclaration(statement) && statement.name) {
       result.push({ name: isDefault ? 'default' : statement.name.text, className: statement.name.text });
-    } else if (exported && ts.isVariableStatement(statement)) {
+    } else if (exported && isVariableStatement(statement)) {
       for (const decl of statement.declarationList.declarations) {
-        if (ts.isIdentifier(decl.name)) result.push(local(decl.name.text, decl.name.text));
+        if (isIdentifier(decl.name)) result.push(local(decl.name.text, decl.name.text));
       }
     }
   }
@@ -366,12 +457,12 @@ function esmExports(a: Analysis): ExportFact[] {
 function exportedExpression(a: Analysis, name: string, expr: ts.Expression): ExportFact {
   let inner = unwrap(expr);
   // `module.exports = internals.Socket = function () {}`: the value of a chained assignment.
-  while (ts.isBinaryExpression(inner) && inner.operatorToken.kind === ts.SyntaxKind.EqualsToken) inner = unwrap(inner.right);
+  while (isBinaryExpression(inner) && inner.operatorToken.kind === Kind.EqualsToken) inner = unwrap(inner.right);
   if (isFunctionLike(inner)) {
     const fn = a.scopes.fnIds.get(inner);
     return fn === undefined ? { name } : { name, fn };
   }
-  if (ts.isIdentifier(inner)) {
+  if (isIdentifier(inner)) {
     const binding = bindingOf(a, inner);
     if (binding?.kind === 'function' && binding.fnNode) {
       const fn = a.scopes.fnIds.get(binding.fnNode);
@@ -380,7 +471,7 @@ function exportedExpression(a: Analysis, name: string, expr: ts.Expression): Exp
     if (binding?.kind === 'class') return { name, className: inner.text };
     if (binding?.importInfo) return { name, from: { source: binding.importInfo.source, imported: binding.importInfo.imported } };
   }
-  if (ts.isClassExpression(inner) && inner.name) return { name, className: inner.name.text };
+  if (isClassExpression(inner) && inner.name) return { name, className: inner.name.text };
   return { name, values: classify(a, inner) };
 }
 
@@ -389,13 +480,13 @@ function commonJsExports(a: Analysis, node: ts.BinaryExpression): ExportFact[] {
   const left = calleeName(node.left);
   if (left === 'module.exports') {
     const right = unwrap(node.right);
-    if (!ts.isObjectLiteralExpression(right)) return [exportedExpression(a, 'default', right)];
+    if (!isObjectLiteralExpression(right)) return [exportedExpression(a, 'default', right)];
     const result: ExportFact[] = [];
     for (const prop of right.properties) {
-      if (ts.isShorthandPropertyAssignment(prop)) result.push(exportedExpression(a, prop.name.text, prop.name));
-      else if (ts.isPropertyAssignment(prop) && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name))) {
+      if (isShorthandPropertyAssignment(prop)) result.push(exportedExpression(a, prop.name.text, prop.name));
+      else if (isPropertyAssignment(prop) && (isIdentifier(prop.name) || isStringLiteral(prop.name))) {
         result.push(exportedExpression(a, prop.name.text, prop.initializer));
-      } else if (ts.isMethodDeclaration(prop) && ts.isIdentifier(prop.name)) {
+      } else if (isMethodDeclaration(prop) && isIdentifier(prop.name)) {
         const fn = a.scopes.fnIds.get(prop);
         result.push({ name: prop.name.text, ...(fn === undefined ? {} : { fn }) });
       }
@@ -440,49 +531,31 @@ function syntaxErrorsOf(a: Analysis): FileFacts['syntaxErrors'] {
   });
 }
 
-/** Node → the nearest function at or above it: climbing once per function is quadratic in a 30,000-call chain of callbacks. */
-const enclosingFnIds = new WeakMap<ts.Node, number>();
-
-function enclosingFnId(a: Analysis, node: ts.Node): number {
-  const climbed: ts.Node[] = [];
-  let found = -1;
-  for (let current = node.parent; current; current = current.parent) {
-    const id = a.scopes.fnIds.get(current) ?? enclosingFnIds.get(current);
-    if (id !== undefined) {
-      found = id;
-      break;
-    }
-    climbed.push(current);
-  }
-  for (const passed of climbed) enclosingFnIds.set(passed, found);
-  return found;
-}
-
 function nameNodeOf(node: ts.Node): ts.Node | undefined {
-  if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isFunctionExpression(node)) && node.name) return node.name;
+  if ((isFunctionDeclaration(node) || isMethodDeclaration(node) || isFunctionExpression(node)) && node.name) return node.name;
   return undefined;
 }
 
 /** A stable, readable name: `onConnection`, `ChatGateway.handleMessage`, `wss.on('connection') handler`. */
 function functionName(a: Analysis, node: ts.Node): string {
   const named = nameNodeOf(node);
-  const cls = ts.isClassLike(node.parent) ? node.parent.name?.text : undefined;
+  const cls = isClassLike(node.parent) ? node.parent.name?.text : undefined;
   if (named) return cls ? `${cls}.${named.getText(a.sf)}` : named.getText(a.sf);
-  if (ts.isConstructorDeclaration(node)) return `${cls ?? 'class'}.constructor`;
+  if (isConstructorDeclaration(node)) return `${cls ?? 'class'}.constructor`;
   const parent = node.parent;
   if (!parent) return '<anonymous>';
-  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
-  if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && parent.name) {
-    const owner = ts.isPropertyDeclaration(parent) && ts.isClassLike(parent.parent) ? parent.parent.name?.text : undefined;
+  if (isVariableDeclaration(parent) && isIdentifier(parent.name)) return parent.name.text;
+  if ((isPropertyAssignment(parent) || isPropertyDeclaration(parent)) && parent.name) {
+    const owner = isPropertyDeclaration(parent) && isClassLike(parent.parent) ? parent.parent.name?.text : undefined;
     return owner ? `${owner}.${parent.name.getText(a.sf)}` : parent.name.getText(a.sf);
   }
-  if (ts.isCallExpression(parent)) {
+  if (isCallExpression(parent)) {
     const callee = calleeName(parent.expression) ?? 'call';
     const first = parent.arguments[0];
-    const event = first && ts.isStringLiteralLike(first) ? `('${first.text}')` : '()';
+    const event = first && isStringLiteralLike(first) ? `('${first.text}')` : '()';
     return `${callee}${event} callback`;
   }
-  if (ts.isBinaryExpression(parent)) {
+  if (isBinaryExpression(parent)) {
     const assigned = calleeName(parent.left);
     // `Owner.prototype.method = function` is a method: `Owner.method`.
     if (assigned?.includes('.prototype.')) return assigned.replace('.prototype.', '.');

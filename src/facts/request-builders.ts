@@ -1,4 +1,8 @@
 import { ts } from '@ts-morph/common';
+import {
+  isArrowFunction, isClassLike, isFunctionDeclaration, isFunctionExpression, isIdentifier, isMethodDeclaration, isPropertyAssignment,
+  isVariableDeclaration,
+} from './syntax.js';
 import { httpTypeKind, type Analysis } from './context.js';
 
 /**
@@ -14,26 +18,26 @@ const GUARD_HERITAGE = /\b(AuthGuard|CanActivate)\b|Guard\b/;
 export function requestProducer(a: Analysis, fn: ts.Node): RequestProducer | undefined {
   const name = functionNameOf(fn);
   if (!name) return undefined;
-  if (name === 'getRequest' && ts.isMethodDeclaration(fn) && isGuardClass(a, fn.parent)) {
-    const owner = ts.isClassLike(fn.parent) && fn.parent.name ? fn.parent.name.text : 'guard';
+  if (name === 'getRequest' && isMethodDeclaration(fn) && isGuardClass(a, fn.parent)) {
+    const owner = isClassLike(fn.parent) && fn.parent.name ? fn.parent.name.text : 'guard';
     return { t: 'position', sink: `${owner}.getRequest` };
   }
-  const declared = (ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) ? fn.type : undefined;
+  const declared = (isFunctionDeclaration(fn) || isMethodDeclaration(fn) || isArrowFunction(fn) || isFunctionExpression(fn)) ? fn.type : undefined;
   if (BUILDER_NAME.test(name) || (declared && httpTypeKind(a, declared)?.kind === 'request')) return { t: 'builder', name };
   return undefined;
 }
 
 /** `class X extends AuthGuard('jwt')`, `implements CanActivate`, or a class named `…Guard`. */
 export function isGuardClass(a: Analysis, node: ts.Node | undefined): boolean {
-  if (!node || !ts.isClassLike(node)) return false;
+  if (!node || !isClassLike(node)) return false;
   if (node.name && /Guard$/.test(node.name.text)) return true;
   return (node.heritageClauses ?? []).some((clause) => GUARD_HERITAGE.test(clause.getText(a.sf)));
 }
 
 function functionNameOf(fn: ts.Node): string | undefined {
-  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
+  if ((isFunctionDeclaration(fn) || isMethodDeclaration(fn) || isFunctionExpression(fn)) && fn.name && isIdentifier(fn.name)) return fn.name.text;
   const parent = fn.parent;
-  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
-  if (parent && ts.isPropertyAssignment(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (parent && isVariableDeclaration(parent) && isIdentifier(parent.name)) return parent.name.text;
+  if (parent && isPropertyAssignment(parent) && isIdentifier(parent.name)) return parent.name.text;
   return undefined;
 }

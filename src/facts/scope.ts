@@ -1,4 +1,10 @@
 import { ts } from '@ts-morph/common';
+import {
+  isArrowFunction, isAsExpression, isBinaryExpression, isCallExpression, isCatchClause, isClassDeclaration, isExternalModuleReference,
+  isFunctionDeclaration, isFunctionExpression, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isInterfaceDeclaration,
+  isNamespaceImport, isObjectBindingPattern, isOmittedExpression, isStringLiteral, isStringLiteralLike, isTypeAliasDeclaration,
+  isTypeAssertionExpression, isTypeNode, isTypeReferenceNode, isVariableDeclaration, Kind,
+} from './syntax.js';
 
 /** What a binding is known to hold in WebSocket terms. */
 export type Role =
@@ -48,6 +54,8 @@ export interface ScopeInfo {
   scopeOfFn: Map<ts.Node, Scope>;
   fnIds: Map<ts.Node, number>;
   fnNodes: ts.Node[];
+  /** By function id: the id of the function around it (-1 at module level). */
+  fnParents: number[];
   /** Every resolved identifier reference. */
   refOf: Map<ts.Identifier, Binding>;
   /** Local type aliases and interfaces, for resolving request types. */
@@ -57,13 +65,13 @@ export interface ScopeInfo {
 /** Kinds of function-like nodes, as a table: every walk asks this of every node, so one look-up, not seven calls. */
 const FUNCTION_KINDS = (() => {
   const kinds = [
-    ts.SyntaxKind.FunctionDeclaration,
-    ts.SyntaxKind.FunctionExpression,
-    ts.SyntaxKind.ArrowFunction,
-    ts.SyntaxKind.MethodDeclaration,
-    ts.SyntaxKind.Constructor,
-    ts.SyntaxKind.GetAccessor,
-    ts.SyntaxKind.SetAccessor,
+    Kind.FunctionDeclaration,
+    Kind.FunctionExpression,
+    Kind.ArrowFunction,
+    Kind.MethodDeclaration,
+    Kind.Constructor,
+    Kind.GetAccessor,
+    Kind.SetAccessor,
   ];
   const table = new Uint8Array(Math.max(...kinds) + 1);
   for (const kind of kinds) table[kind] = 1;
@@ -76,24 +84,30 @@ export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaratio
 
 export function requireSource(node: ts.Expression): string | undefined {
   const call = unwrap(node);
-  if (!ts.isCallExpression(call)) return undefined;
-  if (!ts.isIdentifier(call.expression) || call.expression.text !== 'require') return undefined;
+  if (!isCallExpression(call)) return undefined;
+  if (!isIdentifier(call.expression) || call.expression.text !== 'require') return undefined;
   const arg = call.arguments[0];
-  return arg && ts.isStringLiteralLike(arg) ? arg.text : undefined;
+  return arg && isStringLiteralLike(arg) ? arg.text : undefined;
 }
 
 /** Strips parentheses, `await`, non-null assertions, `satisfies` and `as const`. */
 export function unwrap(node: ts.Expression): ts.Expression {
   let current = node;
+  // One read of `kind` per step: every recogniser unwraps every callee, most of which are bare.
   for (;;) {
-    if (ts.isParenthesizedExpression(current) || ts.isNonNullExpression(current) || ts.isAwaitExpression(current)) {
-      current = current.expression;
-    } else if (ts.isSatisfiesExpression(current)) {
-      current = current.expression;
-    } else if (ts.isAsExpression(current) && isConstType(current.type)) {
-      current = current.expression;
-    } else {
-      return current;
+    switch (current.kind) {
+      case Kind.ParenthesizedExpression:
+      case Kind.NonNullExpression:
+      case Kind.AwaitExpression:
+      case Kind.SatisfiesExpression:
+        current = (current as ts.ParenthesizedExpression | ts.NonNullExpression | ts.AwaitExpression | ts.SatisfiesExpression).expression;
+        break;
+      case Kind.AsExpression:
+        if (!isConstType((current as ts.AsExpression).type)) return current;
+        current = (current as ts.AsExpression).expression;
+        break;
+      default:
+        return current;
     }
   }
 }
@@ -101,12 +115,12 @@ export function unwrap(node: ts.Expression): ts.Expression {
 /** `unwrap`, and also every type assertion: for reading what a value is, not what it claims to be. */
 export function stripCasts(node: ts.Expression): ts.Expression {
   let current = unwrap(node);
-  while (ts.isAsExpression(current) || ts.isTypeAssertionExpression(current)) current = unwrap(current.expression);
+  while (isAsExpression(current) || isTypeAssertionExpression(current)) current = unwrap(current.expression);
   return current;
 }
 
 function isConstType(type: ts.TypeNode): boolean {
-  return ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === 'const';
+  return isTypeReferenceNode(type) && isIdentifier(type.typeName) && type.typeName.text === 'const';
 }
 
 /** Builds the lexical scopes of a file: one per function, let/const treated as function-scoped. */
@@ -115,17 +129,27 @@ export function analyseScopes(sf: ts.SourceFile): ScopeInfo {
   const scopeOfFn = new Map<ts.Node, Scope>();
   const fnIds = new Map<ts.Node, number>();
   const fnNodes: ts.Node[] = [];
+  const fnParents: number[] = [];
   const typeDecls = new Map<string, ts.TypeAliasDeclaration | ts.InterfaceDeclaration>();
   const pendingRefs: { id: ts.Identifier; scope: Scope }[] = [];
   const pendingAssigns: { name: string; scope: Scope; value: ts.Expression }[] = [];
 
-  const declare = (scope: Scope, name: string, binding: Omit<Binding, 'name' | 'scope' | 'refs' | 'inits'> & { inits?: ts.Expression[] }): void => {
+  /** One object per binding, built in one step (patterns would otherwise copy `base` twice per name). */
+  const declare = (
+    scope: Scope,
+    name: string,
+    base: Omit<Binding, 'name' | 'scope' | 'refs' | 'inits'>,
+    inits?: ts.Expression[],
+    destructured?: Binding['destructured'],
+  ): void => {
     const existing = scope.bindings.get(name);
     if (existing) {
-      existing.inits.push(...(binding.inits ?? []));
+      if (inits) existing.inits.push(...inits);
       return;
     }
-    scope.bindings.set(name, { ...binding, name, scope, refs: [], inits: binding.inits ?? [] });
+    const binding: Binding = { ...base, name, scope, refs: [], inits: inits ?? [] };
+    if (destructured) binding.destructured = destructured;
+    scope.bindings.set(name, binding);
   };
 
   const declarePattern = (
@@ -135,35 +159,41 @@ export function analyseScopes(sf: ts.SourceFile): ScopeInfo {
     init: ts.Expression | undefined,
     path: (string | number)[] = [],
   ): void => {
-    if (ts.isIdentifier(pattern)) {
+    if (isIdentifier(pattern)) {
       const destructured = path.length > 0 && init ? { from: init, path } : undefined;
-      declare(scope, pattern.text, { ...base, ...(destructured ? { destructured } : {}), inits: !destructured && init ? [init] : [] });
+      declare(scope, pattern.text, base, !destructured && init ? [init] : [], destructured);
       return;
     }
     pattern.elements.forEach((element, index) => {
-      if (ts.isOmittedExpression(element)) return;
+      if (isOmittedExpression(element)) return;
       let key: string | number = index;
-      if (ts.isObjectBindingPattern(pattern)) {
+      if (isObjectBindingPattern(pattern)) {
         const prop = element.propertyName ?? element.name;
-        key = ts.isIdentifier(prop) || ts.isStringLiteral(prop) ? prop.text : '?';
+        key = isIdentifier(prop) || isStringLiteral(prop) ? prop.text : '?';
       }
       declarePattern(scope, element.name, base, init, [...path, key]);
     });
   };
 
   const visit = (node: ts.Node, scope: Scope): void => {
-    if (ts.isTypeAliasDeclaration(node) || ts.isInterfaceDeclaration(node)) {
+    // Tokens (a third of the nodes or more) have no children; of them only identifiers matter here.
+    const kind = node.kind;
+    if (kind <= Kind.LastToken) {
+      if (kind === Kind.Identifier && isValueReference(node as ts.Identifier)) pendingRefs.push({ id: node as ts.Identifier, scope });
+      return;
+    }
+    if (isTypeAliasDeclaration(node) || isInterfaceDeclaration(node)) {
       typeDecls.set(node.name.text, node);
       return;
     }
-    if (ts.isTypeNode(node)) return;
+    if (isTypeNode(node)) return;
 
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (isImportDeclaration(node) && isStringLiteral(node.moduleSpecifier)) {
       const source = node.moduleSpecifier.text;
       const clause = node.importClause;
       if (clause?.name) declare(scope, clause.name.text, { kind: 'import', decl: clause, importInfo: { source, imported: 'default' } });
       const named = clause?.namedBindings;
-      if (named && ts.isNamespaceImport(named)) {
+      if (named && isNamespaceImport(named)) {
         declare(scope, named.name.text, { kind: 'import', decl: named, importInfo: { source, imported: '*' } });
       } else if (named) {
         for (const spec of named.elements) {
@@ -173,9 +203,9 @@ export function analyseScopes(sf: ts.SourceFile): ScopeInfo {
       }
       return;
     }
-    if (ts.isImportEqualsDeclaration(node)) {
+    if (isImportEqualsDeclaration(node)) {
       const ref = node.moduleReference;
-      if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) {
+      if (isExternalModuleReference(ref) && isStringLiteral(ref.expression)) {
         declare(scope, node.name.text, { kind: 'import', decl: node, importInfo: { source: ref.expression.text, imported: '*' } });
       }
       return;
@@ -184,13 +214,14 @@ export function analyseScopes(sf: ts.SourceFile): ScopeInfo {
     if (isFunctionLike(node)) {
       const fnId = fnNodes.length;
       fnNodes.push(node);
+      fnParents.push(scope.fnId);
       fnIds.set(node, fnId);
-      if (ts.isFunctionDeclaration(node) && node.name) {
+      if (isFunctionDeclaration(node) && node.name) {
         declare(scope, node.name.text, { kind: 'function', decl: node, fnNode: node });
       }
       const inner: Scope = { node, parent: scope, bindings: new Map(), fnId };
       scopeOfFn.set(node, inner);
-      if (ts.isFunctionExpression(node) && node.name) {
+      if (isFunctionExpression(node) && node.name) {
         declare(inner, node.name.text, { kind: 'function', decl: node, fnNode: node });
       }
       node.parameters.forEach((param, paramIndex) => {
@@ -202,23 +233,23 @@ export function analyseScopes(sf: ts.SourceFile): ScopeInfo {
       return;
     }
 
-    if (ts.isClassDeclaration(node) && node.name) {
+    if (isClassDeclaration(node) && node.name) {
       declare(scope, node.name.text, { kind: 'class', decl: node });
     }
 
-    if (ts.isVariableDeclaration(node)) {
+    if (isVariableDeclaration(node)) {
       const init = node.initializer;
       const source = init ? requireSource(init) : undefined;
-      if (source !== undefined && ts.isIdentifier(node.name)) {
+      if (source !== undefined && isIdentifier(node.name)) {
         declare(scope, node.name.text, { kind: 'import', decl: node, importInfo: { source, imported: '*' } });
-      } else if (source !== undefined && ts.isObjectBindingPattern(node.name)) {
+      } else if (source !== undefined && isObjectBindingPattern(node.name)) {
         for (const element of node.name.elements) {
           const prop = element.propertyName ?? element.name;
-          if (!ts.isIdentifier(element.name) || !(ts.isIdentifier(prop) || ts.isStringLiteral(prop))) continue;
+          if (!isIdentifier(element.name) || !(isIdentifier(prop) || isStringLiteral(prop))) continue;
           declare(scope, element.name.text, { kind: 'import', decl: element, importInfo: { source, imported: prop.text } });
         }
       } else {
-        const isFn = init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init));
+        const isFn = init && (isArrowFunction(init) || isFunctionExpression(init));
         declarePattern(
           scope,
           node.name,
@@ -230,22 +261,28 @@ export function analyseScopes(sf: ts.SourceFile): ScopeInfo {
       return;
     }
 
-    if (ts.isCatchClause(node) && node.variableDeclaration) {
+    if (isCatchClause(node) && node.variableDeclaration) {
       declarePattern(scope, node.variableDeclaration.name, { kind: 'var', decl: node.variableDeclaration }, undefined);
       visit(node.block, scope);
       return;
     }
 
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left)) {
+    if (isBinaryExpression(node) && node.operatorToken.kind === Kind.EqualsToken && isIdentifier(node.left)) {
       pendingAssigns.push({ name: node.left.text, scope, value: node.right });
     }
 
-    if (ts.isIdentifier(node) && isValueReference(node)) {
+    if (isIdentifier(node) && isValueReference(node)) {
       pendingRefs.push({ id: node, scope });
     }
 
-    ts.forEachChild(node, (child) => visit(child, scope));
+    const outer = scopeOfChildren;
+    scopeOfChildren = scope;
+    ts.forEachChild(node, visitChild);
+    scopeOfChildren = outer;
   };
+  // One callback for every node's children (not a closure per node): the scope they are in is set around the call.
+  let scopeOfChildren = module;
+  const visitChild = (child: ts.Node): void => visit(child, scopeOfChildren);
 
   visit(sf, module);
 
@@ -259,7 +296,7 @@ export function analyseScopes(sf: ts.SourceFile): ScopeInfo {
   for (const { name, scope, value } of pendingAssigns) {
     lookup(scope, name)?.inits.push(value);
   }
-  return { module, scopeOfFn, fnIds, fnNodes, refOf, typeDecls };
+  return { module, scopeOfFn, fnIds, fnNodes, fnParents, refOf, typeDecls };
 }
 
 export function lookup(scope: Scope | undefined, name: string): Binding | undefined {
@@ -270,23 +307,42 @@ export function lookup(scope: Scope | undefined, name: string): Binding | undefi
   return undefined;
 }
 
-/** True for identifiers that read a variable (not property names, declarations or labels). */
+/** True for identifiers that read a variable (not property names, declarations or labels). One read of the parent's kind. */
 function isValueReference(id: ts.Identifier): boolean {
   const parent = id.parent;
   if (!parent) return false;
-  if (ts.isPropertyAccessExpression(parent) && parent.name === id) return false;
-  if (ts.isQualifiedName(parent)) return false;
-  if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent)) && parent.name === id) return false;
-  if (ts.isPropertySignature(parent) || ts.isEnumMember(parent)) return false;
-  if (ts.isBindingElement(parent) && (parent.name === id || parent.propertyName === id)) return false;
-  if (ts.isVariableDeclaration(parent) && parent.name === id) return false;
-  if (ts.isParameter(parent) && parent.name === id) return false;
-  if ((ts.isFunctionDeclaration(parent) || ts.isFunctionExpression(parent) || ts.isClassLike(parent)) && parent.name === id) return false;
-  if (ts.isLabeledStatement(parent) || ts.isBreakOrContinueStatement(parent)) return false;
-  if (ts.isImportSpecifier(parent) || ts.isImportClause(parent) || ts.isNamespaceImport(parent)) return false;
-  if (ts.isExportSpecifier(parent)) return false;
-  if (ts.isJsxAttribute(parent)) return false;
-  if (ts.isGetAccessor(parent) || ts.isSetAccessor(parent)) return false;
-  if (ts.isBinaryExpression(parent) && parent.left === id && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) return false;
-  return true;
+  switch (parent.kind) {
+    case Kind.PropertyAccessExpression:
+      return (parent as ts.PropertyAccessExpression).name !== id;
+    case Kind.PropertyAssignment:
+    case Kind.PropertyDeclaration:
+    case Kind.MethodDeclaration:
+    case Kind.VariableDeclaration:
+    case Kind.Parameter:
+    case Kind.FunctionDeclaration:
+    case Kind.FunctionExpression:
+    case Kind.ClassDeclaration:
+    case Kind.ClassExpression:
+      return (parent as ts.NamedDeclaration).name !== id;
+    case Kind.BindingElement:
+      return (parent as ts.BindingElement).name !== id && (parent as ts.BindingElement).propertyName !== id;
+    case Kind.QualifiedName:
+    case Kind.PropertySignature:
+    case Kind.EnumMember:
+    case Kind.LabeledStatement:
+    case Kind.BreakStatement:
+    case Kind.ContinueStatement:
+    case Kind.ImportSpecifier:
+    case Kind.ImportClause:
+    case Kind.NamespaceImport:
+    case Kind.ExportSpecifier:
+    case Kind.JsxAttribute:
+    case Kind.GetAccessor:
+    case Kind.SetAccessor:
+      return false;
+    case Kind.BinaryExpression:
+      return !((parent as ts.BinaryExpression).left === id && (parent as ts.BinaryExpression).operatorToken.kind === Kind.EqualsToken);
+    default:
+      return true;
+  }
 }

@@ -1,4 +1,5 @@
 import { ts } from '@ts-morph/common';
+import { isCallExpression, isIdentifier, isParenthesizedExpression, isPropertyAccessExpression } from './syntax.js';
 import type { FrameworkId } from '../types.js';
 import type { Analysis } from './context.js';
 import type { Role } from './scope.js';
@@ -22,7 +23,7 @@ export interface SignatureEvidence {
 
 function paramName(fn: ts.FunctionLikeDeclaration, index: number): string | undefined {
   const param = fn.parameters[index];
-  return param && ts.isIdentifier(param.name) ? param.name.text : undefined;
+  return param && isIdentifier(param.name) ? param.name.text : undefined;
 }
 
 /**
@@ -53,16 +54,16 @@ export function socketIoMiddlewareSignature(a: Analysis, fn: ts.FunctionLikeDecl
 /** `x.use(fn)`: the callee's text when the function is handed straight to a `use` call. */
 function useCallOf(fn: ts.Node): string | undefined {
   let node: ts.Node = fn;
-  while (node.parent && ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  while (node.parent && isParenthesizedExpression(node.parent)) node = node.parent;
   const call = node.parent;
-  if (!call || !ts.isCallExpression(call) || !call.arguments.includes(node as ts.Expression)) return undefined;
+  if (!call || !isCallExpression(call) || !call.arguments.includes(node as ts.Expression)) return undefined;
   const callee = call.expression;
-  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'use' ? callee.getText() : undefined;
+  return isPropertyAccessExpression(callee) && callee.name.text === 'use' ? callee.getText() : undefined;
 }
 
 function handshakeMember(ref: ts.Identifier): string | undefined {
   const parent = ref.parent;
-  if (parent && ts.isPropertyAccessExpression(parent) && parent.expression === ref && HANDSHAKE_MEMBERS.has(parent.name.text)) return parent.name.text;
+  if (parent && isPropertyAccessExpression(parent) && parent.expression === ref && HANDSHAKE_MEMBERS.has(parent.name.text)) return parent.name.text;
   return undefined;
 }
 

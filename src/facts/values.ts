@@ -1,4 +1,8 @@
 import { ts } from '@ts-morph/common';
+import {
+  isArrayLiteralExpression, isAsExpression, isBinaryExpression, isCallExpression, isConditionalExpression, isIdentifier, isNewExpression,
+  isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment, isTypeAssertionExpression, Kind,
+} from './syntax.js';
 import type { FakeOrigin, ValueRef } from '../types.js';
 import { bindingOf, makeOrigin, resolveTarget, snippetOf, type Analysis } from './context.js';
 import { roleOf } from './frameworks/api.js';
@@ -12,10 +16,10 @@ import { typeAssertionShape } from './shapes/type-assertion.js';
 
 /** The fake an expression fabricates right here, if it is one of the shapes. */
 export function fakeShapeOf(a: Analysis, node: ts.Node): FakeOrigin | undefined {
-  if (ts.isAsExpression(node) || ts.isTypeAssertionExpression(node)) return typeAssertionShape(a, node);
-  if (ts.isNewExpression(node)) return constructorShape(a, node) ?? subclassShape(a, node) ?? mockLibraryShape(a, node);
-  if (ts.isCallExpression(node)) return mockLibraryShape(a, node) ?? prototypeShape(a, node) ?? assignLiteralShape(a, node);
-  if (ts.isObjectLiteralExpression(node)) return literalShape(a, node);
+  if (isAsExpression(node) || isTypeAssertionExpression(node)) return typeAssertionShape(a, node);
+  if (isNewExpression(node)) return constructorShape(a, node) ?? subclassShape(a, node) ?? mockLibraryShape(a, node);
+  if (isCallExpression(node)) return mockLibraryShape(a, node) ?? prototypeShape(a, node) ?? assignLiteralShape(a, node);
+  if (isObjectLiteralExpression(node)) return literalShape(a, node);
   return undefined;
 }
 
@@ -28,25 +32,25 @@ export function classify(a: Analysis, expr: ts.Expression, seen = new Set<Bindin
   const node = unwrap(expr);
   const origin = fakeShapeOf(a, node);
   if (origin) return [{ t: 'fake', origin }];
-  if (ts.isAsExpression(node) || ts.isTypeAssertionExpression(node)) return classify(a, node.expression, seen);
-  if (ts.isConditionalExpression(node)) return [...classify(a, node.whenTrue, seen), ...classify(a, node.whenFalse, seen)];
-  if (ts.isBinaryExpression(node)) {
+  if (isAsExpression(node) || isTypeAssertionExpression(node)) return classify(a, node.expression, seen);
+  if (isConditionalExpression(node)) return [...classify(a, node.whenTrue, seen), ...classify(a, node.whenFalse, seen)];
+  if (isBinaryExpression(node)) {
     const op = node.operatorToken.kind;
-    if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
+    if (op === Kind.BarBarToken || op === Kind.QuestionQuestionToken) {
       return [...classify(a, node.left, seen), ...classify(a, node.right, seen)];
     }
-    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return classify(a, node.right, seen);
+    if (op === Kind.AmpersandAmpersandToken) return classify(a, node.right, seen);
     return [];
   }
-  if (ts.isCallExpression(node)) {
+  if (isCallExpression(node)) {
     const target = resolveTarget(a, node.expression);
     return target ? [{ t: 'call', target }] : [];
   }
-  if (ts.isNewExpression(node)) {
+  if (isNewExpression(node)) {
     const target = resolveTarget(a, node.expression);
     return target ? [{ t: 'new', target }] : [];
   }
-  if (ts.isIdentifier(node)) return classifyBinding(a, bindingOf(a, node), seen);
+  if (isIdentifier(node)) return classifyBinding(a, bindingOf(a, node), seen);
   const standIn = standInShape(a, node);
   return standIn ? [{ t: 'fake', origin: standIn }] : [];
 }
@@ -59,7 +63,7 @@ const RESPONSE_MEMBERS = new Set(['response', 'res', 'reply']);
  * socket has no HTTP response (`socket.request.res` is engine.io's real one, and is left alone).
  */
 function standInShape(a: Analysis, node: ts.Expression): FakeOrigin | undefined {
-  if (!ts.isPropertyAccessExpression(node) || !RESPONSE_MEMBERS.has(node.name.text)) return undefined;
+  if (!isPropertyAccessExpression(node) || !RESPONSE_MEMBERS.has(node.name.text)) return undefined;
   const role = roleOf(a, node.expression);
   if (!role || !SOCKET_ROLES.has(role)) return undefined;
   return makeOrigin(a, node, {
@@ -87,14 +91,14 @@ export function classifyBinding(a: Analysis, binding: Binding | undefined, seen 
 function classifyDestructured(a: Analysis, { from, path }: NonNullable<Binding['destructured']>, seen: Set<Binding>): ValueRef[] {
   const [first] = path;
   const source = unwrap(from);
-  if (path.length === 1 && typeof first === 'number' && ts.isArrayLiteralExpression(source)) {
+  if (path.length === 1 && typeof first === 'number' && isArrayLiteralExpression(source)) {
     const element = source.elements[first];
     return element ? classify(a, element, seen) : [];
   }
-  if (path.length === 1 && typeof first === 'string' && ts.isObjectLiteralExpression(source)) {
+  if (path.length === 1 && typeof first === 'string' && isObjectLiteralExpression(source)) {
     for (const prop of source.properties) {
-      if (ts.isPropertyAssignment(prop) && ts.isIdentifier(prop.name) && prop.name.text === first) return classify(a, prop.initializer, seen);
-      if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === first) return classify(a, prop.name, seen);
+      if (isPropertyAssignment(prop) && isIdentifier(prop.name) && prop.name.text === first) return classify(a, prop.initializer, seen);
+      if (isShorthandPropertyAssignment(prop) && prop.name.text === first) return classify(a, prop.name, seen);
     }
     return [];
   }

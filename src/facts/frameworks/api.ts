@@ -1,4 +1,8 @@
 import { ts } from '@ts-morph/common';
+import {
+  isCallExpression, isIdentifier, isMethodDeclaration, isNewExpression, isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment,
+  isShorthandPropertyAssignment, isStringLiteral, isStringLiteralLike, isTypeReferenceNode, Kind,
+} from '../syntax.js';
 import type { FrameworkId, Target } from '../../types.js';
 import {
   bindingOf,
@@ -36,6 +40,12 @@ export interface FrameworkRecognizer {
   onObject?(a: Analysis, object: ts.ObjectLiteralExpression): void;
   /** Every function, for recognisers that go by a function's own shape (signature evidence). */
   onFunction?(a: Analysis, fn: ts.FunctionLikeDeclaration): void;
+  /**
+   * Set when `onCall` / `onAssignment` read roles (`roleOf`), which registrations give parameters
+   * as the walk goes: those two run again on calls on a member and on assignments to one while
+   * something new is learnt. The other hooks must not read roles: they run once.
+   */
+  readsRoles?: boolean;
 }
 
 export const LISTEN_METHODS: ReadonlySet<string> = new Set(LISTEN_METHOD_NAMES);
@@ -43,15 +53,15 @@ export const LISTEN_METHODS: ReadonlySet<string> = new Set(LISTEN_METHOD_NAMES);
 /** `X.on('event', handler)`: the receiver, event name and handler, or undefined. */
 export function listenCall(call: ts.CallExpression): { receiver: ts.Expression; event: string; handler: ts.Expression } | undefined {
   const callee = unwrap(call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || !LISTEN_METHODS.has(callee.name.text)) return undefined;
+  if (!isPropertyAccessExpression(callee) || !LISTEN_METHODS.has(callee.name.text)) return undefined;
   const [event, handler] = call.arguments;
-  if (!event || !handler || !ts.isStringLiteralLike(event)) return undefined;
+  if (!event || !handler || !isStringLiteralLike(event)) return undefined;
   return { receiver: callee.expression, event: event.text, handler };
 }
 
 export function methodCall(call: ts.CallExpression): { receiver: ts.Expression; method: string } | undefined {
   const callee = unwrap(call.expression);
-  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  if (!isPropertyAccessExpression(callee)) return undefined;
   return { receiver: callee.expression, method: callee.name.text };
 }
 
@@ -62,15 +72,15 @@ export function importsServerLib(a: Analysis): boolean {
 /** What a receiver expression is in WebSocket terms, from constructors, annotations, parameters or names. */
 export function roleOf(a: Analysis, expr: ts.Expression): Role | undefined {
   const node = unwrap(expr);
-  if (ts.isCallExpression(node)) {
+  if (isCallExpression(node)) {
     const call = methodCall(node);
     if (call && (call.method === 'of' || call.method === 'to' || call.method === 'in') && roleOf(a, call.receiver) === 'io-server') return 'io-server';
     return roleOfCreation(a, node);
   }
-  if (ts.isNewExpression(node)) return roleOfCreation(a, node);
-  if (ts.isPropertyAccessExpression(node)) {
+  if (isNewExpression(node)) return roleOfCreation(a, node);
+  if (isPropertyAccessExpression(node)) {
     // `this.wss`, `ctx.io`, `this._ws`: what the member was assigned in this file, else its name.
-    if (node.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    if (node.expression.kind === Kind.ThisKeyword) {
       for (const init of thisAssignments(a, node.name.text)) {
         const role = init === node ? undefined : roleOfCreationOnly(a, init);
         if (role) return role;
@@ -78,7 +88,7 @@ export function roleOf(a: Analysis, expr: ts.Expression): Role | undefined {
     }
     return roleOfName(a, node.name.text.replace(/^_+/, ''));
   }
-  if (!ts.isIdentifier(node)) return undefined;
+  if (!isIdentifier(node)) return undefined;
   const binding = bindingOf(a, node);
   if (binding) {
     const known = roleOfBinding(a, binding);
@@ -90,7 +100,7 @@ export function roleOf(a: Analysis, expr: ts.Expression): Role | undefined {
 /** Roles that an assigned value shows by itself (a constructor or factory), without following names. */
 function roleOfCreationOnly(a: Analysis, expr: ts.Expression): Role | undefined {
   const node = unwrap(expr);
-  return ts.isNewExpression(node) || ts.isCallExpression(node) ? roleOfCreation(a, node) : undefined;
+  return isNewExpression(node) || isCallExpression(node) ? roleOfCreation(a, node) : undefined;
 }
 
 /**
@@ -134,19 +144,19 @@ function resolveRoleOfBinding(a: Analysis, binding: Binding): Role | undefined {
 }
 
 function isPairValues(a: Analysis, node: ts.Expression): boolean {
-  if (!ts.isCallExpression(node) || calleeName(node.expression) !== 'Object.values') return false;
+  if (!isCallExpression(node) || calleeName(node.expression) !== 'Object.values') return false;
   const arg = node.arguments[0];
   if (!arg) return false;
   const inner = unwrap(arg);
-  if (ts.isNewExpression(inner)) return inner.expression.getText(a.sf) === WEBSOCKET_PAIR;
-  if (!ts.isIdentifier(inner)) return false;
+  if (isNewExpression(inner)) return inner.expression.getText(a.sf) === WEBSOCKET_PAIR;
+  if (!isIdentifier(inner)) return false;
   return bindingOf(a, inner)?.inits.some((init) => nodeHasText(a.sf, init, WEBSOCKET_PAIR)) ?? false;
 }
 
 function roleOfType(a: Analysis, type: ts.TypeNode): Role | undefined {
-  if (!ts.isTypeReferenceNode(type)) return undefined;
-  const name = ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
-  const info = ts.isIdentifier(type.typeName) ? bindingOf(a, type.typeName)?.importInfo : undefined;
+  if (!isTypeReferenceNode(type)) return undefined;
+  const name = isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
+  const info = isIdentifier(type.typeName) ? bindingOf(a, type.typeName)?.importInfo : undefined;
   const imported = info && info.imported !== 'default' && info.imported !== '*' ? info.imported : name;
   const source = info?.source ?? '';
   if (/socket\.io$/.test(source) || source === 'socket.io') {
@@ -162,10 +172,10 @@ function roleOfType(a: Analysis, type: ts.TypeNode): Role | undefined {
 /** `const WebSocketServer = ws.Server; new WebSocketServer()`: a constructor read through a constant alias. */
 function aliased(a: Analysis, callee: ts.Expression): ts.Expression {
   const inner = unwrap(callee);
-  if (!ts.isIdentifier(inner)) return callee;
+  if (!isIdentifier(inner)) return callee;
   const binding = bindingOf(a, inner);
   const init = binding?.kind === 'var' && binding.inits.length === 1 ? binding.inits[0] : undefined;
-  return init && ts.isPropertyAccessExpression(unwrap(init)) ? unwrap(init) : callee;
+  return init && isPropertyAccessExpression(unwrap(init)) ? unwrap(init) : callee;
 }
 
 function roleOfCreation(a: Analysis, node: ts.NewExpression | ts.CallExpression): Role | undefined {
@@ -176,16 +186,16 @@ function roleOfCreation(a: Analysis, node: ts.NewExpression | ts.CallExpression)
     const { source, imported } = target;
     if (source === 'ws' || source === 'isomorphic-ws') {
       if (imported === 'WebSocketServer' || imported === 'Server') return 'ws-server';
-      if (imported === 'default' || imported === 'WebSocket') return ts.isNewExpression(node) ? 'client' : undefined;
+      if (imported === 'default' || imported === 'WebSocket') return isNewExpression(node) ? 'client' : undefined;
     }
     if (source === 'socket.io' && (imported === 'Server' || imported === 'default')) return 'io-server';
     if (CLIENT_LIBS.test(source)) return 'client';
     if ((source === 'http' || source === 'https' || source === 'node:http' || source === 'node:https') && imported === 'createServer') return 'http-server';
   }
   if (WS_SERVER_MEMBER.test(text)) return 'ws-server';
-  if (text === 'WebSocket' && ts.isNewExpression(node)) return 'client';
+  if (text === 'WebSocket' && isNewExpression(node)) return 'client';
   if (/^https?\.createServer$/.test(text)) return 'http-server';
-  if (ts.isCallExpression(node) && ts.isCallExpression(node.expression)) {
+  if (isCallExpression(node) && isCallExpression(node.expression)) {
     const inner = node.expression;
     if (calleeName(inner.expression) === 'require' && inner.arguments[0]?.getText(a.sf).includes('socket.io')) return 'io-server';
   }
@@ -218,7 +228,7 @@ function roleOfName(a: Analysis, name: string): Role | undefined {
 /** Functions an argument designates: inline functions, named functions, `this.method`, `fn.bind(x)`, values (`flow.ts`). */
 export function handlerTargets(a: Analysis, expr: ts.Expression): { target: Target; node?: ts.Node }[] {
   const node = unwrap(expr);
-  if (ts.isObjectLiteralExpression(node)) return objectHandlers(a, node).flatMap(({ found }) => found);
+  if (isObjectLiteralExpression(node)) return objectHandlers(a, node).flatMap(({ found }) => found);
   return functionValues(a, node);
 }
 
@@ -230,21 +240,22 @@ export interface ObjectHandler {
   found: { target: Target; node?: ts.Node }[];
 }
 
-export function objectHandlers(a: Analysis, object: ts.ObjectLiteralExpression): ObjectHandler[] {
+/** `only`: the names wanted; other properties are passed over before their values are followed. */
+export function objectHandlers(a: Analysis, object: ts.ObjectLiteralExpression, only?: ReadonlySet<string>): ObjectHandler[] {
   const result: ObjectHandler[] = [];
   for (const prop of object.properties) {
-    const name = prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : undefined;
-    if (!name) continue;
-    if (ts.isMethodDeclaration(prop)) {
+    const name = prop.name && (isIdentifier(prop.name) || isStringLiteral(prop.name)) ? prop.name.text : undefined;
+    if (!name || (only && !only.has(name))) continue;
+    if (isMethodDeclaration(prop)) {
       const fn = a.scopes.fnIds.get(prop);
       if (fn !== undefined) result.push({ name, value: prop, found: [{ target: { t: 'fn', fn }, node: prop }] });
-    } else if (ts.isPropertyAssignment(prop)) {
+    } else if (isPropertyAssignment(prop)) {
       const value = unwrap(prop.initializer);
-      if (isFunctionLike(value) || ts.isIdentifier(value) || ts.isPropertyAccessExpression(value) || ts.isCallExpression(value)) {
+      if (isFunctionLike(value) || isIdentifier(value) || isPropertyAccessExpression(value) || isCallExpression(value)) {
         const found = handlerTargets(a, value);
         if (found.length) result.push({ name, value, found });
       }
-    } else if (ts.isShorthandPropertyAssignment(prop)) {
+    } else if (isShorthandPropertyAssignment(prop)) {
       const found = handlerTargets(a, prop.name);
       if (found.length) result.push({ name, value: prop.name, found });
     }
@@ -284,7 +295,7 @@ function assignParamRoles(a: Analysis, fn: ts.FunctionLikeDeclaration, roles: (R
   if (!scope) return;
   roles.forEach((role, index) => {
     const param = fn.parameters[index];
-    if (!role || !param || !ts.isIdentifier(param.name)) return;
+    if (!role || !param || !isIdentifier(param.name)) return;
     const binding = scope.bindings.get(param.name.text);
     if (!binding) return;
     if (role === 'genuine') binding.genuine = true;
@@ -296,11 +307,11 @@ function assignParamRoles(a: Analysis, fn: ts.FunctionLikeDeclaration, roles: (R
 export function decoratorNames(node: ts.Node): string[] {
   if (!ts.canHaveDecorators(node)) return [];
   return (ts.getDecorators(node) ?? []).map((decorator) => {
-    const expr = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
-    return ts.isIdentifier(expr) ? expr.text : ts.isPropertyAccessExpression(expr) ? expr.name.text : '';
+    const expr = isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
+    return isIdentifier(expr) ? expr.text : isPropertyAccessExpression(expr) ? expr.name.text : '';
   });
 }
 
 export function stringArg(node: ts.Expression | undefined): string | undefined {
-  return node && ts.isStringLiteralLike(node) ? node.text : undefined;
+  return node && isStringLiteralLike(node) ? node.text : undefined;
 }

@@ -1,4 +1,4 @@
-import { ts } from '@ts-morph/common';
+import { isObjectLiteralExpression, isPropertyAssignment } from '../syntax.js';
 import { unwrap } from '../scope.js';
 import type { FrameworkRecognizer } from './api.js';
 import { objectHandlers, register } from './api.js';
@@ -9,10 +9,10 @@ export const bun: FrameworkRecognizer = {
   id: 'bun',
   onObject(a, object) {
     for (const prop of object.properties) {
-      if (!ts.isPropertyAssignment(prop) || prop.name.getText(a.sf) !== BUN_WEBSOCKET_KEY) continue;
+      if (!isPropertyAssignment(prop) || prop.name.getText(a.sf) !== BUN_WEBSOCKET_KEY) continue;
       const hooks = unwrap(prop.initializer);
-      if (!ts.isObjectLiteralExpression(hooks)) continue;
-      const handlers = objectHandlers(a, hooks).filter(({ name }) => HOOKS.has(name));
+      if (!isObjectLiteralExpression(hooks)) continue;
+      const handlers = objectHandlers(a, hooks, HOOKS);
       for (const { name, value } of handlers) {
         register(a, { framework: 'bun', event: `\`websocket.${name}\` hook`, handler: value, at: prop.name, params: ['ws-socket'] });
       }

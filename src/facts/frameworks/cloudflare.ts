@@ -1,4 +1,4 @@
-import { ts } from '@ts-morph/common';
+import { isIdentifier, isMethodDeclaration } from '../syntax.js';
 import type { FrameworkRecognizer } from './api.js';
 import { HIBERNATION_HANDLERS } from './vocabulary.js';
 import { register } from './api.js';
@@ -11,7 +11,7 @@ export const cloudflare: FrameworkRecognizer = {
   id: 'cloudflare',
   onClass(a, cls) {
     for (const member of cls.members) {
-      if (!ts.isMethodDeclaration(member) || !member.name || !ts.isIdentifier(member.name)) continue;
+      if (!isMethodDeclaration(member) || !member.name || !isIdentifier(member.name)) continue;
       if (!HIBERNATION_HANDLERS.has(member.name.text)) continue;
       register(a, { framework: 'cloudflare', event: `Durable Object \`${member.name.text}\``, handler: member, at: member.name, params: ['whatwg-server-socket'] });
     }

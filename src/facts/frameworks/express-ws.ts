@@ -1,4 +1,4 @@
-import { ts } from '@ts-morph/common';
+import { isIdentifier, isStringLiteralLike, isTemplateExpression } from '../syntax.js';
 import { imports } from '../context.js';
 import { objectValues } from '../flow.js';
 import type { FrameworkRecognizer } from './api.js';
@@ -15,7 +15,7 @@ export const expressWs: FrameworkRecognizer = {
     const method = methodCall(call);
     if (method?.method !== WS_ROUTE_METHOD || call.arguments.length < 2) return;
     const [path, second] = call.arguments;
-    if (!path || !second || !(ts.isStringLiteralLike(path) || ts.isTemplateExpression(path) || ts.isIdentifier(path))) return;
+    if (!path || !second || !(isStringLiteralLike(path) || isTemplateExpression(path) || isIdentifier(path))) return;
     // The behaviour object may be written inline, held in a variable, or built by a local helper.
     const behaviours = objectValues(a, second);
     if (behaviours.length > 0) {

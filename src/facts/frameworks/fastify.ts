@@ -1,20 +1,29 @@
 import { ts } from '@ts-morph/common';
+import { isIdentifier, isMethodDeclaration, isObjectLiteralExpression, isPropertyAssignment, isShorthandPropertyAssignment, Kind } from '../syntax.js';
 import { unwrap } from '../scope.js';
 import type { FrameworkRecognizer } from './api.js';
 import { FASTIFY_WS_FLAG, FASTIFY_WS_HANDLER } from './vocabulary.js';
 import { register } from './api.js';
 
+/**
+ * `name.getText() === text`, reading the source only for an identifier spelled so (an escaped
+ * identifier has other source text; any other kind of name has quotes, brackets or `#`).
+ */
+function isKey(name: ts.PropertyName, text: string): boolean {
+  return isIdentifier(name) && name.text === text && name.getText() === text;
+}
+
 function hasTrue(object: ts.ObjectLiteralExpression, name: string): boolean {
   return object.properties.some(
-    (prop) => ts.isPropertyAssignment(prop) && prop.name.getText() === name && prop.initializer.kind === ts.SyntaxKind.TrueKeyword,
+    (prop) => isPropertyAssignment(prop) && isKey(prop.name, name) && prop.initializer.kind === Kind.TrueKeyword,
   );
 }
 
 function property(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
   for (const prop of object.properties) {
-    if (ts.isPropertyAssignment(prop) && prop.name.getText() === name) return prop.initializer;
-    if (ts.isMethodDeclaration(prop) && prop.name.getText() === name) return prop as unknown as ts.Expression;
-    if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === name) return prop.name;
+    if (isPropertyAssignment(prop) && isKey(prop.name, name)) return prop.initializer;
+    if (isMethodDeclaration(prop) && isKey(prop.name, name)) return prop as unknown as ts.Expression;
+    if (isShorthandPropertyAssignment(prop) && prop.name.text === name) return prop.name;
   }
   return undefined;
 }
@@ -23,8 +32,9 @@ function property(object: ts.ObjectLiteralExpression, name: string): ts.Expressi
 export const fastify: FrameworkRecognizer = {
   id: 'fastify',
   onCall(a, call) {
-    const objects = call.arguments.map(unwrap).filter(ts.isObjectLiteralExpression);
-    for (const options of objects) {
+    for (const arg of call.arguments) {
+      const options = unwrap(arg);
+      if (!isObjectLiteralExpression(options)) continue;
       const wsHandler = property(options, FASTIFY_WS_HANDLER);
       if (wsHandler) {
         register(a, { framework: 'fastify', event: '`wsHandler`', handler: wsHandler, at: call.expression, params: ['ws-socket', 'genuine'] });

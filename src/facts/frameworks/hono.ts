@@ -1,5 +1,5 @@
 import { canonicalName, shortName } from '../context.js';
-import { ts } from '@ts-morph/common';
+import { isIdentifier } from '../syntax.js';
 import { unwrap } from '../scope.js';
 import type { FrameworkRecognizer } from './api.js';
 import { HONO_UPGRADE } from './vocabulary.js';
@@ -10,7 +10,7 @@ export const hono: FrameworkRecognizer = {
   id: 'hono',
   onCall(a, call) {
     const callee = unwrap(call.expression);
-    const name = ts.isIdentifier(callee) ? canonicalName(a, callee) : shortName(callee);
+    const name = isIdentifier(callee) ? canonicalName(a, callee) : shortName(callee);
     if (name !== HONO_UPGRADE) return;
     const factory = call.arguments[0];
     if (factory) register(a, { framework: 'hono', event: '`upgradeWebSocket()` events', handler: factory, at: call.expression });

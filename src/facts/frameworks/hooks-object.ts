@@ -1,4 +1,5 @@
 import { ts } from '@ts-morph/common';
+import { isIdentifier, isObjectLiteralExpression, isPropertyAssignment } from '../syntax.js';
 import type { FrameworkId } from '../../types.js';
 import { canonicalName, shortName, type Analysis } from '../context.js';
 import { unwrap } from '../scope.js';
@@ -12,20 +13,19 @@ export function registerHooksObject(
   options: { names: ReadonlySet<string>; nested?: string; only?: ReadonlySet<string> },
 ): void {
   const callee = unwrap(call.expression);
-  const name = ts.isIdentifier(callee) ? canonicalName(a, callee) : shortName(callee);
+  const name = isIdentifier(callee) ? canonicalName(a, callee) : shortName(callee);
   if (!name || !options.names.has(name)) return;
   for (const arg of call.arguments) {
     let object = unwrap(arg);
-    if (!ts.isObjectLiteralExpression(object)) continue;
+    if (!isObjectLiteralExpression(object)) continue;
     if (options.nested) {
       const nested = object.properties.find(
-        (prop): prop is ts.PropertyAssignment => ts.isPropertyAssignment(prop) && prop.name.getText(a.sf) === options.nested,
+        (prop): prop is ts.PropertyAssignment => isPropertyAssignment(prop) && prop.name.getText(a.sf) === options.nested,
       );
-      if (nested && ts.isObjectLiteralExpression(unwrap(nested.initializer))) object = unwrap(nested.initializer);
+      if (nested && isObjectLiteralExpression(unwrap(nested.initializer))) object = unwrap(nested.initializer);
     }
-    if (!ts.isObjectLiteralExpression(object)) continue;
-    for (const handler of objectHandlers(a, object)) {
-      if (options.only && !options.only.has(handler.name)) continue;
+    if (!isObjectLiteralExpression(object)) continue;
+    for (const handler of objectHandlers(a, object, options.only)) {
       register(a, { framework, event: `\`${name}()\` \`${handler.name}\``, handler: handler.value, at: call.expression });
     }
   }

@@ -1,4 +1,4 @@
-import { ts } from '@ts-morph/common';
+import { isIdentifier, isMethodDeclaration } from '../syntax.js';
 import type { FrameworkRecognizer } from './api.js';
 import { NEST_GATEWAY, NEST_GUARD_METHOD, NEST_LIFECYCLE, NEST_SUBSCRIBE, NEST_WS_CONTEXT } from './vocabulary.js';
 import { decoratorNames, register } from './api.js';
@@ -11,7 +11,7 @@ export const nestjs: FrameworkRecognizer = {
   onClass(a, cls) {
     const gateway = decoratorNames(cls).includes(NEST_GATEWAY);
     for (const member of cls.members) {
-      if (!ts.isMethodDeclaration(member) || !member.name || !ts.isIdentifier(member.name)) continue;
+      if (!isMethodDeclaration(member) || !member.name || !isIdentifier(member.name)) continue;
       const name = member.name.text;
       if (name === NEST_GUARD_METHOD && member.body && isGuardClass(a, cls) && NEST_WS_CONTEXT.test(member.body.getText(a.sf))) {
         register(a, { framework: 'nestjs', event: `guard \`${cls.name?.text ?? 'Guard'}.getRequest()\` for WebSocket contexts`, handler: member, at: member.name });

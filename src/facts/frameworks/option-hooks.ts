@@ -1,4 +1,7 @@
 import { ts } from '@ts-morph/common';
+import {
+  isCallExpression, isIdentifier, isMethodDeclaration, isNewExpression, isParenthesizedExpression, isPropertyAssignment, isStringLiteral,
+} from '../syntax.js';
 import type { FrameworkId } from '../../types.js';
 import { calleeName } from '../context.js';
 import type { Role } from '../scope.js';
@@ -48,24 +51,24 @@ const HOOKS: OptionHook[] = [
     keys: SOCKET_SIGNATURE_HOOKS,
     framework: 'graphql-subscriptions',
     describe: (key) => `\`${key}\` hook`,
-    signature: (fn) => fn.parameters.slice(0, 2).some((param) => ts.isIdentifier(param.name) && HOOK_SOCKET_PARAM.test(param.name.text)),
+    signature: (fn) => fn.parameters.slice(0, 2).some((param) => isIdentifier(param.name) && HOOK_SOCKET_PARAM.test(param.name.text)),
   },
 ];
 
 function containerKey(object: ts.ObjectLiteralExpression): string | undefined {
   const parent = object.parent;
-  if (parent && ts.isPropertyAssignment(parent) && parent.initializer === object) {
+  if (parent && isPropertyAssignment(parent) && parent.initializer === object) {
     const name = parent.name;
-    return ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : undefined;
+    return isIdentifier(name) || isStringLiteral(name) ? name.text : undefined;
   }
   return undefined;
 }
 
 function passedTo(object: ts.ObjectLiteralExpression, pattern: RegExp): boolean {
   let node: ts.Node = object;
-  while (node.parent && ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  while (node.parent && isParenthesizedExpression(node.parent)) node = node.parent;
   const parent = node.parent;
-  if (!parent || !(ts.isCallExpression(parent) || ts.isNewExpression(parent))) return false;
+  if (!parent || !(isCallExpression(parent) || isNewExpression(parent))) return false;
   const name = calleeName(parent.expression);
   return Boolean(name && pattern.test(name));
 }
@@ -82,18 +85,21 @@ function applies(hook: OptionHook, object: ts.ObjectLiteralExpression, value: ts
   return true;
 }
 
+/** Every hook name: an object's other properties are not followed (most objects hold none of these). */
+const HOOK_NAMES: ReadonlySet<string> = new Set(HOOKS.flatMap((hook) => [...hook.keys]));
+
 export const optionHooks: FrameworkRecognizer = {
   id: 'ws',
   onObject(a, object) {
-    for (const handler of objectHandlers(a, object)) {
-      const value = ts.isMethodDeclaration(handler.value) ? handler.value : unwrap(handler.value as ts.Expression);
+    for (const handler of objectHandlers(a, object, HOOK_NAMES)) {
+      const value = isMethodDeclaration(handler.value) ? handler.value : unwrap(handler.value as ts.Expression);
       const hook = HOOKS.find((candidate) => candidate.keys.has(handler.name) && applies(candidate, object, value));
       if (!hook) continue;
       register(a, {
         framework: hook.framework,
         event: hook.describe(handler.name),
         handler: handler.value,
-        at: handler.value.parent && ts.isPropertyAssignment(handler.value.parent) ? handler.value.parent.name : handler.value,
+        at: handler.value.parent && isPropertyAssignment(handler.value.parent) ? handler.value.parent.name : handler.value,
         ...(hook.params ? { params: hook.params } : {}),
       });
     }

@@ -1,4 +1,4 @@
-import { ts } from '@ts-morph/common';
+import { isIdentifier } from '../syntax.js';
 import { signatureOf } from '../signature.js';
 import { isFunctionLike, unwrap } from '../scope.js';
 import type { FrameworkRecognizer } from './api.js';
@@ -12,6 +12,7 @@ import { listenCall, register, roleOf } from './api.js';
  */
 export const signature: FrameworkRecognizer = {
   id: 'ws',
+  readsRoles: true,
   onFunction(a, fn) {
     const found = signatureOf(a, fn);
     if (!found) return;
@@ -19,7 +20,12 @@ export const signature: FrameworkRecognizer = {
   },
   onCall(a, call) {
     const listen = listenCall(call);
-    if (!listen) return;
+    if (!listen || (listen.event !== UPGRADE_EVENT && listen.event !== CONNECTION_EVENT)) return;
+    // The shapes first: the receiver's role is looked up only for a listener that could count.
+    const handler = unwrap(listen.handler);
+    const second = isFunctionLike(handler) && handler.parameters.length === 2 ? handler.parameters[1] : undefined;
+    const connection = listen.event === CONNECTION_EVENT && second && isIdentifier(second.name) && CONNECTION_REQUEST_PARAM.test(second.name.text);
+    if (listen.event !== UPGRADE_EVENT && !connection) return;
     const role = roleOf(a, listen.receiver);
     if (role === 'client' || role === 'ws-server' || role === 'io-server' || role === 'ws-socket' || role === 'io-socket') return;
     if (listen.event === UPGRADE_EVENT) {
@@ -33,10 +39,7 @@ export const signature: FrameworkRecognizer = {
       });
       return;
     }
-    const handler = unwrap(listen.handler);
-    if (listen.event !== CONNECTION_EVENT || !isFunctionLike(handler) || handler.parameters.length !== 2) return;
-    const second = handler.parameters[1];
-    if (!second || !ts.isIdentifier(second.name) || !CONNECTION_REQUEST_PARAM.test(second.name.text)) return;
+    if (!isFunctionLike(handler) || !second || !isIdentifier(second.name)) return;
     register(a, {
       framework: 'ws',
       event: '`connection` handler',

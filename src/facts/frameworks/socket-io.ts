@@ -5,6 +5,7 @@ import { listenCall, methodCall, register, roleOf } from './api.js';
 /** socket.io: `io.on('connection')`, `io.use()`, namespaces `io.of('/x')`, `socket.on(event)`, `socket.use()`. */
 export const socketIo: FrameworkRecognizer = {
   id: 'socket.io',
+  readsRoles: true,
   onCall(a, call) {
     const listen = listenCall(call);
     if (listen) {
@@ -18,7 +19,8 @@ export const socketIo: FrameworkRecognizer = {
     }
     const method = methodCall(call);
     const handler = call.arguments[0];
-    if (!method || !handler) return;
+    // Roles are looked up only for the methods that take handlers: most calls are something else.
+    if (!method || !handler || !IO_HANDLER_METHODS.includes(method.method)) return;
     const role = roleOf(a, method.receiver);
     if (method.method === 'use' && role === 'io-server') {
       register(a, { framework: 'socket.io', event: 'middleware', handler, at: call.expression, params: ['io-socket'] });

@@ -1,4 +1,5 @@
 import { ts } from '@ts-morph/common';
+import { isIdentifier, isPropertyAccessExpression } from '../syntax.js';
 import type { FrameworkId } from '../../types.js';
 import { bindingOf, type Analysis } from '../context.js';
 import { unwrap } from '../scope.js';
@@ -12,7 +13,7 @@ const EVENT_PROPS: ReadonlySet<string> = new Set(WHATWG_EVENT_PROPS);
 /** Which runtime handed out this server socket: Deno's upgrade, a Cloudflare pair, or plain WHATWG. */
 function frameworkOf(a: Analysis, receiver: ts.Expression): FrameworkId {
   const inner = unwrap(receiver);
-  const binding = ts.isIdentifier(inner) ? bindingOf(a, inner) : undefined;
+  const binding = isIdentifier(inner) ? bindingOf(a, inner) : undefined;
   const sources = binding?.destructured ? [binding.destructured.from] : (binding?.inits ?? []);
   const mention = (literal: string): boolean => sources.some((source) => nodeHasText(a.sf, source, literal));
   if (mention(DENO_UPGRADE)) return 'deno';
@@ -28,9 +29,10 @@ function isServerSocket(a: Analysis, receiver: ts.Expression): boolean {
 /** WHATWG server sockets (Deno, Cloudflare, ws): `socket.onmessage = fn`, `addEventListener('message', fn)`. */
 export const whatwg: FrameworkRecognizer = {
   id: 'whatwg',
+  readsRoles: true,
   onAssignment(a, assignment) {
     const left = assignment.left;
-    if (!ts.isPropertyAccessExpression(left) || !EVENT_PROPS.has(left.name.text)) return;
+    if (!isPropertyAccessExpression(left) || !EVENT_PROPS.has(left.name.text)) return;
     if (!isServerSocket(a, left.expression)) return;
     const framework = frameworkOf(a, left.expression);
     register(a, { framework, event: `\`${left.name.text}\` handler`, handler: assignment.right, at: assignment });

@@ -5,6 +5,7 @@ import { importsServerLib, listenCall, methodCall, register, roleOf } from './ap
 /** The `ws` package: `wss.on('connection', (ws, req) => ...)`, `ws.on('message', ...)`, `handleUpgrade`, HTTP `upgrade`. */
 export const ws: FrameworkRecognizer = {
   id: 'ws',
+  readsRoles: true,
   onCall(a, call) {
     const listen = listenCall(call);
     if (listen) {

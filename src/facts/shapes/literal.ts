@@ -1,4 +1,5 @@
 import { ts } from '@ts-morph/common';
+import { isObjectLiteralExpression, isSpreadAssignment } from '../syntax.js';
 import type { FakeOrigin } from '../../types.js';
 import { calleeName, isGenuineRequest, makeOrigin, type Analysis } from '../context.js';
 
@@ -8,7 +9,7 @@ import { calleeName, isGenuineRequest, makeOrigin, type Analysis } from '../cont
  * real handshake request copies a few fields and drops the rest, which is the same lie.
  */
 export function literalShape(a: Analysis, node: ts.ObjectLiteralExpression): FakeOrigin {
-  const spreadsRequest = node.properties.some((prop) => ts.isSpreadAssignment(prop) && isGenuineRequest(a, prop.expression));
+  const spreadsRequest = node.properties.some((prop) => isSpreadAssignment(prop) && isGenuineRequest(a, prop.expression));
   if (spreadsRequest) {
     return makeOrigin(a, node, { kind: 'request', shape: 'spread-literal', describe: 'an object literal spreading the handshake request', positional: true });
   }
@@ -19,7 +20,7 @@ export function literalShape(a: Analysis, node: ts.ObjectLiteralExpression): Fak
 export function assignLiteralShape(a: Analysis, node: ts.CallExpression): FakeOrigin | undefined {
   if (calleeName(node.expression) !== 'Object.assign') return undefined;
   const [first, ...rest] = node.arguments;
-  if (!first || !ts.isObjectLiteralExpression(first)) return undefined;
+  if (!first || !isObjectLiteralExpression(first)) return undefined;
   const spreadsRequest = rest.some((arg) => isGenuineRequest(a, arg));
   return makeOrigin(a, node, {
     kind: 'request',

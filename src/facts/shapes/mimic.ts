@@ -1,4 +1,8 @@
 import { ts } from '@ts-morph/common';
+import {
+  isBinaryExpression, isExpressionStatement, isFunctionDeclaration, isFunctionExpression, isIdentifier, isParenthesizedExpression,
+  isPropertyAccessExpression, isVariableDeclaration, Kind,
+} from '../syntax.js';
 import type { ClassFact } from '../../types.js';
 import { locOf, prototypeMethodNames, type Analysis } from '../context.js';
 import { unwrap } from '../scope.js';
@@ -39,13 +43,13 @@ export function mimicClasses(a: Analysis): ClassFact[] {
 }
 
 function constructorName(fn: ts.Node): string | undefined {
-  if (ts.isFunctionDeclaration(fn) && fn.name) return fn.name.text;
-  if (!ts.isFunctionExpression(fn)) return undefined;
+  if (isFunctionDeclaration(fn) && fn.name) return fn.name.text;
+  if (!isFunctionExpression(fn)) return undefined;
   let node: ts.Node = fn;
-  while (node.parent && ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  while (node.parent && isParenthesizedExpression(node.parent)) node = node.parent;
   const parent = node.parent;
-  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
-  if (parent && ts.isBinaryExpression(parent) && unwrap(parent.right) === fn && ts.isPropertyAccessExpression(parent.left)) return parent.left.getText();
+  if (parent && isVariableDeclaration(parent) && isIdentifier(parent.name)) return parent.name.text;
+  if (parent && isBinaryExpression(parent) && unwrap(parent.right) === fn && isPropertyAccessExpression(parent.left)) return parent.left.getText();
   return fn.name?.text;
 }
 
@@ -53,11 +57,11 @@ function constructorName(fn: ts.Node): string | undefined {
 function thisFields(fn: ts.FunctionDeclaration | ts.FunctionExpression): string[] {
   const fields: string[] = [];
   for (const statement of fn.body?.statements ?? []) {
-    if (!ts.isExpressionStatement(statement)) continue;
+    if (!isExpressionStatement(statement)) continue;
     const expr = statement.expression;
-    if (!ts.isBinaryExpression(expr) || expr.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+    if (!isBinaryExpression(expr) || expr.operatorToken.kind !== Kind.EqualsToken) continue;
     const left = expr.left;
-    if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword) fields.push(left.name.text);
+    if (isPropertyAccessExpression(left) && left.expression.kind === Kind.ThisKeyword) fields.push(left.name.text);
   }
   return fields;
 }

@@ -1,4 +1,5 @@
 import { ts } from '@ts-morph/common';
+import { isPropertyAccessExpression } from '../syntax.js';
 import type { FakeOrigin } from '../../types.js';
 import { calleeName, httpExprKind, makeOrigin, type Analysis } from '../context.js';
 import { unwrap } from '../scope.js';
@@ -21,7 +22,7 @@ export function prototypeShape(a: Analysis, node: ts.CallExpression): FakeOrigin
   if (name === 'Object.assign' || name === 'Object.create' || name === 'Object.setPrototypeOf') {
     const arg = node.arguments[name === 'Object.setPrototypeOf' ? 1 : 0];
     const inner = arg && unwrap(arg);
-    if (inner && ts.isPropertyAccessExpression(inner) && (inner.name.text === 'request' || inner.name.text === 'response')) {
+    if (inner && isPropertyAccessExpression(inner) && (inner.name.text === 'request' || inner.name.text === 'response')) {
       const owner = calleeName(inner.expression);
       if (owner && EXPRESS_PROTOTYPE_OWNER.test(owner)) {
         const kind = inner.name.text;
@@ -32,7 +33,7 @@ export function prototypeShape(a: Analysis, node: ts.CallExpression): FakeOrigin
   const index = PROTOTYPE_CALLS.get(name);
   if (index === undefined) return undefined;
   const arg = node.arguments[index];
-  if (!arg || !ts.isPropertyAccessExpression(arg) || arg.name.text !== 'prototype') return undefined;
+  if (!arg || !isPropertyAccessExpression(arg) || arg.name.text !== 'prototype') return undefined;
   const http = httpExprKind(a, arg.expression);
   if (!http) return undefined;
   return makeOrigin(a, node, {

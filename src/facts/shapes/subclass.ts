@@ -1,4 +1,5 @@
 import { ts } from '@ts-morph/common';
+import { isClassLike, isIdentifier, Kind } from '../syntax.js';
 import type { FakeOrigin } from '../../types.js';
 import { bindingOf, httpExprKind, httpTypeKind, makeOrigin, type Analysis } from '../context.js';
 
@@ -7,7 +8,7 @@ export function classHttpKind(a: Analysis, cls: ts.ClassLikeDeclaration): { kind
   for (const clause of cls.heritageClauses ?? []) {
     for (const heritage of clause.types) {
       const found =
-        clause.token === ts.SyntaxKind.ExtendsKeyword ? httpExprKind(a, heritage.expression) : httpTypeKind(a, heritage);
+        clause.token === Kind.ExtendsKeyword ? httpExprKind(a, heritage.expression) : httpTypeKind(a, heritage);
       if (found) return found;
     }
   }
@@ -16,9 +17,9 @@ export function classHttpKind(a: Analysis, cls: ts.ClassLikeDeclaration): { kind
 
 /** `new FakeRequest()` where `class FakeRequest extends IncomingMessage` (or implements a request type). */
 export function subclassShape(a: Analysis, node: ts.NewExpression): FakeOrigin | undefined {
-  if (!ts.isIdentifier(node.expression)) return undefined;
+  if (!isIdentifier(node.expression)) return undefined;
   const binding = bindingOf(a, node.expression);
-  if (binding?.kind !== 'class' || !ts.isClassLike(binding.decl)) return undefined;
+  if (binding?.kind !== 'class' || !isClassLike(binding.decl)) return undefined;
   const http = classHttpKind(a, binding.decl);
   if (!http) return undefined;
   return makeOrigin(a, node, {
