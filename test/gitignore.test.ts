@@ -1,7 +1,12 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import ignore from 'ignore';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { defaultConfig } from '../src/discover/config.js';
+import { discoverFiles, isSourceFile } from '../src/discover/files.js';
 import { parseGitignore, type Gitignore } from '../src/discover/gitignore.js';
+import { gitRepo } from './helpers/git.js';
 
 // The walk's .gitignore matcher (src/discover/gitignore.ts) against the cases git's documentation
 // names, and against the `ignore` package the walk used before (kept as a dev dependency for this):
@@ -199,3 +204,30 @@ differential('2,000 generated rule sets, 20 paths each, seeded', () => {
 });
 
 differential.run();
+
+const walk = suite('gitignore: a walk finds the files git does not ignore');
+
+walk('layers at the root and in a package: anchors, folders, globstars, classes, negations', () => {
+  const source = 'export const x = 1;\n';
+  const files = [
+    'src/a.ts', 'src/b.gen.ts', 'src/keep.gen.ts', 'build/x.ts', 'packages/build/y.ts', 'logs/z.ts', 'src/logs/z.ts',
+    'a/tmp/b/c.ts', 'tmp/x.ts', 'docs/a.ts', 'docs/x/y.ts', 'docs/x/y.js', 'Old-a.ts', 'old-b.ts', 'older.ts', 'vendor/lib.ts',
+    'vendor/own.ts', 'vendor/sub/deep.ts', 'packages/app/local.ts', 'packages/app/src/local.ts', 'packages/app/cache/c.ts',
+    'packages/app/s.snap.ts', 'packages/app/index.ts', 'packages/app/lib/a b.ts', 'packages/app/lib/#x.ts', 'packages/app/lib/!y.ts',
+  ];
+  const repo = gitRepo({
+    '.gitignore': '# generated\n*.gen.ts\n!keep.gen.ts\n/build\nlogs/\n**/tmp/**\ndocs/**/*.ts\n[Oo]ld-*.ts\nvendor/*\n!vendor/own.ts\n',
+    'packages/app/.gitignore': '/local.ts\ncache/\n*.snap.ts\nlib/a\\ b.ts\n\\#x.ts   \n\\!y.ts\n',
+    ...Object.fromEntries(files.map((file) => [file, source])),
+  });
+  try {
+    const found = discoverFiles([repo.dir], repo.dir, defaultConfig(), true).inputs.map((input) => path.relative(repo.dir, input.file).split(path.sep).join('/'));
+    const kept = repo.git('ls-files', '--cached', '--others', '--exclude-standard').split('\n').filter((file) => file && isSourceFile(file));
+    assert.equal(found.sort(), kept.sort());
+    assert.ok(found.length >= 8 && found.length <= files.length - 12, `${found.length} of ${files.length} found: both kinds occur`);
+  } finally {
+    rmSync(repo.dir, { recursive: true, force: true });
+  }
+});
+
+walk.run();

@@ -111,7 +111,7 @@ function compileMatcher(rules: readonly GitignoreRule[], forDirs: boolean): Matc
 
 /**
  * Rules as a test that can only err towards "may match": names as written (`node_modules`,
- * `.env`) in a set and `*.log`-like suffixes in a list, both lower-cased (ASCII only, so that
+ * `.env`) in a set and `*.log`-like suffixes by last character, both lower-cased (ASCII only, so that
  * lower-casing agrees with the expressions' case-insensitive matching), the rest as expressions.
  */
 interface Candidates {
@@ -136,8 +136,7 @@ function compileCandidates(rules: readonly GitignoreRule[], forDirs: boolean): C
       const suffix = rule.suffix.toLowerCase();
       const last = suffix.charCodeAt(suffix.length - 1);
       suffixes.set(last, [...(suffixes.get(last) ?? []), suffix]);
-    }
-    else if (rule.head !== undefined && !(forDirs && rule.folderSource !== undefined)) {
+    } else if (rule.head !== undefined && !(forDirs && rule.folderSource !== undefined)) {
       const head = rule.head.toLowerCase();
       headed.set(head, [...(headed.get(head) ?? []), rule.source]);
     } else others.push(rule);
@@ -301,22 +300,16 @@ function isGlobstar(tokens: readonly Token[], index: number): boolean {
  */
 function sourceOf(all: Token[], anchored: boolean, dirOnly: boolean): Pick<GitignoreRule, 'source' | 'basename' | 'folderSource' | 'exact' | 'suffix' | 'head'> | undefined {
   let tokens = all[0]?.kind === 'slash' ? all.slice(1) : all;
-  // Leading `**/` (any number, after an optional `/`; the last `/` may be the trailing one): the
-  // rest matches at any depth.
+  // Leading `**/` (any number, after an optional `/`): the rest matches at any depth. (`**/` alone,
+  // its `/` the folders-only mark, is left as `**`: every name, folders only.)
   let floating = !anchored;
-  let everyFolder = false;
-  while (isGlobstar(tokens, 0)) {
+  while (isGlobstar(tokens, 0) && tokens[1]?.kind === 'slash') {
+    tokens = tokens.slice(2);
     floating = true;
-    if (tokens[1]?.kind === 'slash') tokens = tokens.slice(2);
-    else if (tokens.length === 1 && dirOnly) {
-      tokens = [];
-      everyFolder = true;
-    } else break;
   }
-  if (tokens.length === 0) {
-    // `**/`: every folder (the rule is folders-only). `/`, `**//`: nothing.
-    return everyFolder ? { source: `${NON_SLASH}*`, basename: true } : undefined;
-  }
+  if (isGlobstar(tokens, 0)) floating = true;
+  // `/`, `**//`: nothing.
+  if (tokens.length === 0) return undefined;
   const literalSlash = tokens.some((token) => token.kind === 'literal' && token.text === '/');
   if (floating && !literalSlash && !tokens.some((token) => token.kind === 'slash')) {
     return { source: tokens.map((token, index) => tokenSource(tokens, index)).join(''), basename: true, ...plainName(tokens) };
