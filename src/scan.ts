@@ -317,7 +317,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
 
   /** Links the facts (loading imported files the prefilter skipped) and runs the rules. */
   const analyse = async (all: FileFacts[]): Promise<{ findings: Finding[]; suppressed: number; syntaxErrors: FileError[]; linked: string[] }> => {
-    const { link } = await import('./link/index.js');
+    const { createLinkCache, link } = await import('./link/index.js');
+    const linkCache = createLinkCache();
     // Files the prefilter skipped take part when a parsed file imports them. Link is pure and
     // cheap, so it runs again with the newly needed files until nothing more is needed.
     const extra = new Map<string, FileFacts | null>();
@@ -336,7 +337,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         needed.add(file);
         return undefined;
       };
-      graph = link(all, { load, exists: (file) => reader.exists(file) });
+      graph = link(all, { load, exists: (file) => reader.exists(file), cache: linkCache });
       if (needed.size === 0) break;
       const items = [...needed].flatMap((file) => {
         const text = readText(file);

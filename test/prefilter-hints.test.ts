@@ -84,6 +84,26 @@ hints('a hint holds only where one of its literals occurs (the first scan relies
   }
 });
 
+hints('an anchor tried only where a literal starts starts there in every match', () => {
+  const anchored = HINTS.filter((hint) => hint.anchoredAtLiteral);
+  assert.ok(anchored.length > 0);
+  let matches = 0;
+  for (const file of sourcesUnder(path.join(ROOT, 'fixtures'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const hint of anchored) {
+      const every = new RegExp((hint.anchor as RegExp).source, 'g');
+      for (const match of text.matchAll(every)) {
+        matches++;
+        assert.ok(
+          hint.literals.some((literal) => text.startsWith(literal, match.index)),
+          `${shown(file)}: the anchor of ${hint.for} matches at ${match.index} (${JSON.stringify(match[0].slice(0, 40))}), where none of its literals starts`,
+        );
+      }
+    }
+  }
+  assert.ok(matches > 10, `${matches} anchor matches checked`);
+});
+
 hints('--type-aware lets through any listener: the checker can give its receiver a role', () => {
   const typed = createPrefilter(DEFAULT_FACTS_OPTIONS, true);
   const text = "import type { Conn } from './types';\nexport function wire(conn: Conn): void {\n  conn.on('message', (data: unknown) => console.log(data));\n}\n";

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 
 import type { SkipReason } from '../types.js';
@@ -8,6 +9,17 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads a source file defensively: size limit, binary content and invalid UTF-8 are per-file errors. */
 export function readSource(file: string, maxFileSize: number): ReadResult {
+  const read = readSourceBytes(file, maxFileSize);
+  return read.ok ? { ok: true, text: decoder.decode(read.bytes) } : read;
+}
+
+export type BytesResult = { ok: true; bytes: Buffer } | Extract<ReadResult, { ok: false }>;
+
+/**
+ * What readSource checks, without decoding: a caller that drops most files unread (the prefilter
+ * in a worker) decodes only those it keeps. `bytes` are valid UTF-8 without NUL bytes up front.
+ */
+export function readSourceBytes(file: string, maxFileSize: number): BytesResult {
   let size: number;
   try {
     size = statSync(file).size;
@@ -21,10 +33,10 @@ export function readSource(file: string, maxFileSize: number): ReadResult {
   } catch (error) {
     return { ok: false, message: `cannot read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, skipped: 'unreadable' };
   }
-  return decodeSource(bytes);
+  return checkBytes(bytes);
 }
 
-export function tooLarge(size: number, maxFileSize: number): ReadResult {
+export function tooLarge(size: number, maxFileSize: number): Extract<ReadResult, { ok: false }> {
   return {
     ok: false,
     message: `skipped: ${formatBytes(size)} is over the ${formatBytes(maxFileSize)} limit for one file (likely generated; raise \`maxFileSize\`, or name the file on the command line, to scan it)`,
@@ -38,12 +50,20 @@ export function isFile(file: string): boolean {
 }
 
 export function decodeSource(bytes: Uint8Array): ReadResult {
+  const checked = checkBytes(bytes);
+  return checked.ok ? { ok: true, text: decoder.decode(bytes) } : checked;
+}
+
+/** Decodes bytes that readSourceBytes returned (valid UTF-8: the fatal decoder cannot throw). */
+export function decodeChecked(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}
+
+function checkBytes<T extends Uint8Array>(bytes: T): { ok: true; bytes: T } | Extract<ReadResult, { ok: false }> {
   if (bytes.subarray(0, 8000).includes(0)) return { ok: false, message: 'skipped: binary content (NUL bytes), not a source file', skipped: 'binary' };
-  try {
-    return { ok: true, text: decoder.decode(bytes) };
-  } catch {
-    return { ok: false, message: 'skipped: not valid UTF-8 text', skipped: 'notUtf8' };
-  }
+  // The same strict validation as the fatal decoder (overlong forms, surrogates, > U+10FFFF), without building a string.
+  if (!isUtf8(bytes)) return { ok: false, message: 'skipped: not valid UTF-8 text', skipped: 'notUtf8' };
+  return { ok: true, bytes };
 }
 
 export function formatBytes(bytes: number): string {

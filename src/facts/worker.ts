@@ -1,13 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { readSource } from '../discover/read.js';
+import { decodeChecked, readSourceBytes } from '../discover/read.js';
 import { describeError, isStackOverflow } from '../errors.js';
-import { createPrefilter, isMinified, type Prefilter } from '../prefilter/index.js';
+import { createBytesPrefilter, createPrefilter, isMinifiedBytes, type BytesPrefilter } from '../prefilter/index.js';
 import { extractFacts } from './index.js';
 import type { FactsOptions } from './options.js';
 import type { Job, Scanned } from './pool.js';
 
 const options = (workerData as { options: FactsOptions }).options;
-let prefilter: Prefilter | undefined;
+let prefilter: BytesPrefilter | undefined;
 
 function extract(file: string, text: string): Scanned {
   const started = performance.now();
@@ -20,12 +20,22 @@ function extract(file: string, text: string): Scanned {
 
 /** A file given by path: read, skipped or prefiltered here, so reading runs on every thread. */
 function readAndExtract(job: Extract<Job, { maxFileSize: number }>): Scanned {
-  const read = readSource(job.file, job.maxFileSize);
+  const read = readSourceBytes(job.file, job.maxFileSize);
   if (!read.ok) return { skipped: read.skipped, message: read.message };
-  if (!job.explicit && isMinified(job.file, read.text)) return { skipped: 'minified', message: '' };
-  prefilter ??= job.prefilter ? createPrefilter(options) : () => true;
-  if (!prefilter(read.text)) return { prefiltered: true };
-  return extract(job.file, read.text);
+  // Most files are dropped by the prefilter, which reads bytes: only those kept become strings.
+  let decoded: string | undefined;
+  const text = (): string => (decoded ??= decodeChecked(read.bytes));
+  if (!job.explicit && isMinifiedBytes(job.file, read.bytes, text)) return { skipped: 'minified', message: '' };
+  prefilter ??= job.prefilter ? prefilterOf(options) : () => true;
+  if (!prefilter(read.bytes, text)) return { prefiltered: true };
+  return extract(job.file, text());
+}
+
+function prefilterOf(options: FactsOptions): BytesPrefilter {
+  const bytes = createBytesPrefilter(options);
+  if (bytes) return bytes;
+  const test = createPrefilter(options);
+  return (_, text) => test(text());
 }
 
 parentPort?.on('message', ({ items }: { items: Job[] }) => {

@@ -13,7 +13,7 @@ import type {
   Target,
   ValueRef,
 } from '../types.js';
-import { createResolver, defaultFileExists, type FileExists } from './resolve.js';
+import { createDiskCache, createResolver, defaultFileExists, type DiskCache, type FileExists } from './resolve.js';
 
 export interface Step {
   file: string;
@@ -77,6 +77,20 @@ export interface LinkOptions {
   /** Facts for a file that was not scanned (prefiltered out, or outside the paths), or undefined. */
   load?: (file: string) => FileFacts | undefined;
   exists?: FileExists;
+  /**
+   * What link learnt from disk, for the next link of the same scan (with the same `exists`): a
+   * scan links again each time files it loads lazily come in.
+   */
+  cache?: LinkCache;
+}
+
+export interface LinkCache {
+  disk: DiskCache;
+  exists: Map<string, boolean>;
+}
+
+export function createLinkCache(): LinkCache {
+  return { disk: createDiskCache(), exists: new Map() };
 }
 
 interface Resolved {
@@ -108,9 +122,15 @@ export function link(input: FileFacts[], options: LinkOptions = {}): ProjectGrap
   };
 
   const onDisk = options.exists ?? defaultFileExists;
-  const exists = (file: string): boolean => files.has(file) || onDisk(file);
+  const cache = options.cache ?? createLinkCache();
+  const exists = (file: string): boolean => {
+    if (files.has(file)) return true;
+    let known = cache.exists.get(file);
+    if (known === undefined) cache.exists.set(file, (known = onDisk(file)));
+    return known;
+  };
 
-  const resolver = createResolver(exists);
+  const resolver = createResolver(exists, cache.disk);
   const resolveImport = (from: string, source: string): FileFacts | undefined => {
     const file = resolver(from, source);
     return file ? factsOf(file) : undefined;

@@ -54,31 +54,52 @@ interface WorkspacePackage {
 export type Resolver = (fromFile: string, specifier: string) => string | undefined;
 
 /**
+ * What resolvers read from disk (whether a file is there, tsconfig `paths`, workspace packages),
+ * kept for a whole scan: link runs again each time lazily loaded files come in, and each run would
+ * otherwise stat the same candidates and parse every workspace package's package.json again. The
+ * files of a scan do not change while it runs.
+ */
+export interface DiskCache {
+  isFile: Map<string, boolean>;
+  json: Map<string, Record<string, unknown> | undefined>;
+  tsconfigOfDir: Map<string, PathsConfig | undefined>;
+  workspacesOfDir: Map<string, Map<string, WorkspacePackage> | undefined>;
+}
+
+export function createDiskCache(): DiskCache {
+  return { isFile: new Map(), json: new Map(), tsconfigOfDir: new Map(), workspacesOfDir: new Map() };
+}
+
+function remembered<K, V>(memo: Map<K, V>, key: K, compute: () => V): V {
+  if (memo.has(key)) return memo.get(key) as V;
+  const value = compute();
+  memo.set(key, value);
+  return value;
+}
+
+const fileOnDisk = (disk: DiskCache, file: string): boolean => remembered(disk.isFile, file, () => isFile(file));
+
+/**
  * The whole-project resolver: relative specifiers, tsconfig `paths`/`baseUrl` (following
  * `extends`), and the packages of a monorepo's workspaces (their `exports`/`main`, mapped back to
  * sources). Packages from node_modules stay unknown. Config files are read from disk and cached.
  */
-export function createResolver(exists: FileExists = defaultFileExists): Resolver {
-  const tsconfigOfDir = new Map<string, PathsConfig | undefined>();
-  const workspacesOfDir = new Map<string, Map<string, WorkspacePackage> | undefined>();
+export function createResolver(exists: FileExists = defaultFileExists, disk: DiskCache = createDiskCache()): Resolver {
+  /** By directory and specifier: a file's imports resolve the same way as its neighbours'. */
   const results = new Map<string, string | undefined>();
 
-  const pathsFor = (dir: string): PathsConfig | undefined => {
-    if (tsconfigOfDir.has(dir)) return tsconfigOfDir.get(dir);
-    const file = path.join(dir, 'tsconfig.json');
-    const parent = path.dirname(dir);
-    const found = defaultFileExists(file) ? readTsconfig(file, new Set()) : parent === dir ? undefined : pathsFor(parent);
-    tsconfigOfDir.set(dir, found);
-    return found;
-  };
+  const pathsFor = (dir: string): PathsConfig | undefined =>
+    remembered(disk.tsconfigOfDir, dir, () => {
+      const file = path.join(dir, 'tsconfig.json');
+      const parent = path.dirname(dir);
+      return fileOnDisk(disk, file) ? readTsconfig(disk, file, new Set()) : parent === dir ? undefined : pathsFor(parent);
+    });
 
-  const workspacesFor = (dir: string): Map<string, WorkspacePackage> | undefined => {
-    if (workspacesOfDir.has(dir)) return workspacesOfDir.get(dir);
-    const parent = path.dirname(dir);
-    const found = readWorkspaces(dir) ?? (parent === dir ? undefined : workspacesFor(parent));
-    workspacesOfDir.set(dir, found);
-    return found;
-  };
+  const workspacesFor = (dir: string): Map<string, WorkspacePackage> | undefined =>
+    remembered(disk.workspacesOfDir, dir, () => {
+      const parent = path.dirname(dir);
+      return readWorkspaces(disk, dir) ?? (parent === dir ? undefined : workspacesFor(parent));
+    });
 
   const viaPaths = (fromFile: string, specifier: string): string | undefined => {
     const config = pathsFor(path.dirname(fromFile));
@@ -119,30 +140,43 @@ export function createResolver(exists: FileExists = defaultFileExists): Resolver
   };
 
   return (fromFile, specifier) => {
-    if (specifier.startsWith('.') || path.isAbsolute(specifier)) return resolveModule(fromFile, specifier, exists);
     if (specifier.startsWith('node:')) return undefined;
-    const key = `${path.dirname(fromFile)}\0${specifier}`;
-    if (results.has(key)) return results.get(key);
-    const resolved = viaPaths(fromFile, specifier) ?? viaWorkspace(fromFile, specifier);
-    results.set(key, resolved);
-    return resolved;
+    return remembered(results, `${path.dirname(fromFile)}\0${specifier}`, () =>
+      specifier.startsWith('.') || path.isAbsolute(specifier) ? resolveModule(fromFile, specifier, exists) : (viaPaths(fromFile, specifier) ?? viaWorkspace(fromFile, specifier)),
+    );
   };
 }
 
-function readJson(file: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = parseJsonc(readFileSync(file, 'utf8'), [], { allowTrailingComma: true });
+function readJson(disk: DiskCache, file: string): Record<string, unknown> | undefined {
+  return remembered(disk.json, file, () => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      // No such file (or unreadable): nothing configured there.
+      return undefined;
+    }
+    let value: unknown;
+    try {
+      // Most manifests are plain JSON, which JSON.parse reads many times faster than the JSONC parser.
+      value = JSON.parse(text);
+    } catch {
+      try {
+        value = parseJsonc(text, [], { allowTrailingComma: true });
+      } catch {
+        // Not even JSONC: as if there were no file.
+        return undefined;
+      }
+    }
     return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  });
 }
 
 /** `compilerOptions.paths`/`baseUrl`, following `extends` (relative files and packages in node_modules). */
-function readTsconfig(file: string, seen: Set<string>): PathsConfig | undefined {
+function readTsconfig(disk: DiskCache, file: string, seen: Set<string>): PathsConfig | undefined {
   if (seen.has(file)) return undefined;
   seen.add(file);
-  const json = readJson(file);
+  const json = readJson(disk, file);
   if (!json) return undefined;
   const dir = path.dirname(file);
   const extendsList = Array.isArray(json.extends) ? json.extends : json.extends ? [json.extends] : [];
@@ -150,8 +184,8 @@ function readTsconfig(file: string, seen: Set<string>): PathsConfig | undefined 
   for (const parent of extendsList) {
     if (typeof parent !== 'string') continue;
     const target = parent.startsWith('.') ? path.resolve(dir, parent) : path.join(dir, 'node_modules', parent);
-    const resolved = [target, `${target}.json`, path.join(target, 'tsconfig.json')].find(defaultFileExists);
-    inherited = (resolved ? readTsconfig(resolved, seen) : undefined) ?? inherited;
+    const resolved = [target, `${target}.json`, path.join(target, 'tsconfig.json')].find((candidate) => fileOnDisk(disk, candidate));
+    inherited = (resolved ? readTsconfig(disk, resolved, seen) : undefined) ?? inherited;
   }
   const options = (json.compilerOptions ?? {}) as { baseUrl?: unknown; paths?: unknown };
   const baseUrl = typeof options.baseUrl === 'string' ? path.resolve(dir, options.baseUrl) : inherited?.baseUrl;
@@ -165,8 +199,8 @@ function readTsconfig(file: string, seen: Set<string>): PathsConfig | undefined 
 }
 
 /** Workspace packages of a monorepo root: package.json `workspaces`, or pnpm-workspace.yaml `packages`. */
-function readWorkspaces(dir: string): Map<string, WorkspacePackage> | undefined {
-  const manifest = readJson(path.join(dir, 'package.json'));
+function readWorkspaces(disk: DiskCache, dir: string): Map<string, WorkspacePackage> | undefined {
+  const manifest = readJson(disk, path.join(dir, 'package.json'));
   let patterns: string[] = [];
   const workspaces = manifest?.workspaces as string[] | { packages?: string[] } | undefined;
   if (Array.isArray(workspaces)) patterns = workspaces;
@@ -183,8 +217,8 @@ function readWorkspaces(dir: string): Map<string, WorkspacePackage> | undefined 
   const packages = new Map<string, WorkspacePackage>();
   for (const pattern of patterns) {
     if (pattern.startsWith('!')) continue;
-    for (const packageDir of expandWorkspacePattern(dir, pattern)) {
-      const pkg = readJson(path.join(packageDir, 'package.json'));
+    for (const packageDir of expandWorkspacePattern(disk, dir, pattern)) {
+      const pkg = readJson(disk, path.join(packageDir, 'package.json'));
       if (typeof pkg?.name === 'string') packages.set(pkg.name, { dir: packageDir, manifest: pkg as WorkspacePackage['manifest'] });
     }
   }
@@ -192,7 +226,7 @@ function readWorkspaces(dir: string): Map<string, WorkspacePackage> | undefined 
 }
 
 /** `packages/*`, `apps/**`, or a plain folder. */
-function expandWorkspacePattern(root: string, pattern: string): string[] {
+function expandWorkspacePattern(disk: DiskCache, root: string, pattern: string): string[] {
   const clean = pattern.replace(/\/+$/, '');
   const star = clean.indexOf('*');
   if (star < 0) return [path.join(root, clean)];
@@ -209,7 +243,7 @@ function expandWorkspacePattern(root: string, pattern: string): string[] {
     for (const entry of entries) {
       if (!entry.isDirectory() || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
       const child = path.join(dir, entry.name);
-      if (defaultFileExists(path.join(child, 'package.json'))) found.push(child);
+      if (fileOnDisk(disk, path.join(child, 'package.json'))) found.push(child);
       if (deep && depth < 4) visit(child, depth + 1);
     }
   };

@@ -19,6 +19,12 @@ export interface Hint {
   literals: string[];
   /** When the literals alone do not say enough. */
   anchor?: RegExp;
+  /**
+   * Every match of `anchor` starts where one of `literals` starts (what comes before is a
+   * lookbehind), so the prefilter tries it there, sticky, instead of over the whole text: for
+   * literals that common words contain (`sock`, `stream`, `.request`).
+   */
+  anchoredAtLiteral?: true;
   confirm?: RegExp[];
 }
 
@@ -110,12 +116,15 @@ export const HINTS: readonly Hint[] = [
   {
     for: 'signature (socket.io middleware reading the handshake)', literals: [...V.HANDSHAKE_MEMBERS].map((name) => `.${name}`),
     // Written `socket.handshake` / `socket?.request`, without spaces around the dot (as everyone writes it).
-    anchor: re(`\\b(?:${alternatives(V.MIDDLEWARE_SOCKET_PARAM)})\\??\\.(?:${[...V.HANDSHAKE_MEMBERS].join('|')})\\b`),
+    anchor: re(`(?<=\\b(?:${alternatives(V.MIDDLEWARE_SOCKET_PARAM)})\\??)\\.(?:${[...V.HANDSHAKE_MEMBERS].join('|')})\\b`),
+    anchoredAtLiteral: true,
     confirm: [re(`\\(\\s*(?:${alternatives(V.MIDDLEWARE_SOCKET_PARAM)})\\b${thenParam(V.MIDDLEWARE_NEXT_PARAM)}`)],
   },
   {
-    for: 'signature (HTTP `upgrade` listener `(req, socket, head)`)', literals: ['sock', 'Sock', 'duplex', 'stream'],
-    anchor: re(`,\\s*(?:${alternatives(V.UPGRADE_SOCKET_PARAM)})\\b${thenParam(V.UPGRADE_HEAD_PARAM)}`),
+    // The literals are the socket parameter's names, where the anchor starts.
+    for: 'signature (HTTP `upgrade` listener `(req, socket, head)`)', literals: alternatives(V.UPGRADE_SOCKET_PARAM).split('|'),
+    anchor: re(`(?<=,\\s*)(?:${alternatives(V.UPGRADE_SOCKET_PARAM)})\\b${thenParam(V.UPGRADE_HEAD_PARAM)}`),
+    anchoredAtLiteral: true,
     confirm: [re(`\\b(?:${alternatives(V.UPGRADE_REQUEST_PARAM)})\\b${thenParam(V.UPGRADE_SOCKET_PARAM)}`)],
   },
   { for: 'express-ws, uWebSockets.js, Elysia (`app.ws()`)', literals: [`.${V.WS_ROUTE_METHOD}`], anchor: re(methodCall(V.WS_ROUTE_METHOD)) },
@@ -162,5 +171,18 @@ export function customHint(callees: string[]): Hint | undefined {
 
 /** Whether one hint holds in a text. */
 export function holds(hint: Hint, text: string): boolean {
-  return hint.literals.some((literal) => text.includes(literal)) && (hint.anchor?.test(text) ?? true) && (hint.confirm ?? []).every((pattern) => pattern.test(text));
+  return hint.literals.some((literal) => text.includes(literal)) && expressionsHold(hint, text);
+}
+
+/**
+ * Whether a hint's expressions match, once one of its literals is known to occur. The
+ * confirmations go first: on real code they are the cheaper test where both run (a listener
+ * call is rarer than a WebSocket word).
+ */
+export function expressionsHold(hint: Hint, text: string): boolean {
+  return confirmationsHold(hint, text) && (hint.anchor?.test(text) ?? true);
+}
+
+export function confirmationsHold(hint: Hint, text: string): boolean {
+  return (hint.confirm ?? []).every((pattern) => pattern.test(text));
 }

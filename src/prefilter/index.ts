@@ -1,43 +1,95 @@
+import { isAscii } from 'node:buffer';
 import type { FactsOptions } from '../facts/options.js';
-import { customHint, escape, HINTS, holds, TYPE_AWARE_HINT, type Hint } from './hints.js';
+import { confirmationsHold, customHint, expressionsHold, HINTS, TYPE_AWARE_HINT, type Hint } from './hints.js';
+import { compileLiterals, type Found, type LiteralScanner } from './literals.js';
 
 export type Prefilter = (text: string) => boolean;
+/** The same test on a file's UTF-8 bytes; `text` decodes them, once, when an expression has to run. */
+export type BytesPrefilter = (bytes: Uint8Array, text: () => string) => boolean;
 
 /**
- * Whether a file can hold a WebSocket registration (or the rollout flag, or a suppression comment).
- * One scan finds the hints' literals; only a hint whose literal occurs runs its expressions, once,
- * and the scan stops at the first hint that holds. Most files contain no literal and cost one
- * pass over their text. A file that fails still takes part in linking when a file that passes
- * imports it (link loads it lazily), so no cross-file finding is lost.
+ * Whether a file can hold a WebSocket registration (or the rollout flag, or a suppression comment):
+ * whether some hint holds in it. One pass over the text finds every occurrence of the hints'
+ * literals; a hint's expressions run, once, only when one of its own literals occurs, and the pass
+ * stops at the first hint that holds or once every hint has been tried. Most files contain no
+ * literal and cost that one pass. A file that fails still takes part in linking when a file that
+ * passes imports it (link loads it lazily), so no cross-file finding is lost.
  */
 export function createPrefilter(options: FactsOptions, typeAware = false): Prefilter {
-  const custom = customHint(options.registrations.map((registration) => registration.callee));
-  const hints = [...HINTS, ...(typeAware ? [TYPE_AWARE_HINT] : []), ...(custom ? [custom] : [])];
-  const literals = essential(hints.flatMap((hint) => hint.literals));
-  // A hint is worth trying once a literal occurs that one of its own literals contains.
-  const hintsOf = new Map(literals.map((literal) => [literal, hints.filter((hint) => hint.literals.some((own) => own.includes(literal)))]));
-  const scan = new RegExp(literals.map(escape).join('|'), 'g');
+  // Compiled on first use: a cold scan creates one on the main thread, where workers do the prefiltering.
+  let compiled: CompiledHints | undefined;
   return (text) => {
-    const tried = new Set<Hint>();
-    scan.lastIndex = 0;
-    for (let match = scan.exec(text); match; match = scan.exec(text)) {
-      for (const hint of hintsOf.get(match[0]) ?? []) {
-        if (tried.has(hint)) continue;
-        if (holds(hint, text)) return true;
-        tried.add(hint);
-      }
-      if (tried.size === hints.length) return false;
-      // An empty literal (--type-aware) matches everywhere: step past it.
-      if (match[0] === '') scan.lastIndex++;
-    }
-    return false;
+    const { scanner, test } = (compiled ??= compileHints(hintsFor(options, typeAware)));
+    return test((found) => scanner.scanText(text, found), () => text, () => true);
   };
 }
 
-/** The literals that are not implied by a shorter one (`WebSocketPair` contains `ocket`): fewer alternatives, a faster scan. */
-function essential(literals: string[]): string[] {
-  const unique = [...new Set(literals)];
-  return unique.filter((literal) => !unique.some((other) => other !== literal && literal.includes(other)));
+/**
+ * The prefilter for a file not decoded yet: most files fail it, and are never turned into a
+ * string. Undefined when a literal is not ASCII (a custom callee): bytes and text would differ.
+ */
+export function createBytesPrefilter(options: FactsOptions, typeAware = false): BytesPrefilter | undefined {
+  const { scanner, test } = compileHints(hintsFor(options, typeAware));
+  if (!scanner.ascii) return undefined;
+  return (bytes, text) => {
+    // Byte offsets are the text's offsets only in ASCII.
+    let ascii: boolean | undefined;
+    return test((found) => scanner.scanBytes(bytes, found), text, () => (ascii ??= isAscii(bytes)));
+  };
+}
+
+function hintsFor(options: FactsOptions, typeAware: boolean): Hint[] {
+  const custom = customHint(options.registrations.map((registration) => registration.callee));
+  return [...HINTS, ...(typeAware ? [TYPE_AWARE_HINT] : []), ...(custom ? [custom] : [])];
+}
+
+interface CompiledHints {
+  scanner: LiteralScanner;
+  /** `offsetsInText`: whether the positions `scan` reports are the text's (not bytes before a multi-byte character). */
+  test(scan: (found: Found) => boolean, text: () => string, offsetsInText: () => boolean): boolean;
+}
+
+function compileHints(hints: Hint[]): CompiledHints {
+  const literals = [...new Set(hints.flatMap((hint) => hint.literals))].filter((literal) => literal !== '');
+  const hintsOf = literals.map((literal) => hints.flatMap((hint, index) => (hint.literals.includes(literal) ? [index] : [])));
+  const sticky = hints.map((hint) => (hint.anchoredAtLiteral && hint.anchor ? new RegExp(hint.anchor.source, `${hint.anchor.flags.replace('g', '')}y`) : undefined));
+  // An empty literal (--type-aware) occurs everywhere: its hint is tried on every file.
+  const everywhere = hints.filter((hint) => hint.literals.includes(''));
+  const withLiterals = hints.length - everywhere.length;
+  // Which hints this file has tried: the file's serial number, so nothing is cleared between files.
+  const triedIn = new Int32Array(hints.length);
+  let serial = 0;
+  const test = (scan: (found: Found) => boolean, text: () => string, offsetsInText: () => boolean): boolean => {
+    const file = ++serial;
+    let tried = 0;
+    let passed = false;
+    scan((found, end) => {
+      for (const literal of found) {
+        for (const index of hintsOf[literal] ?? []) {
+          if (triedIn[index] === file) continue;
+          const hint = hints[index] as Hint;
+          const here = sticky[index];
+          if (here && offsetsInText()) {
+            // Not here: maybe at the literal's next occurrence. Here: the anchor holds, the confirmations decide.
+            here.lastIndex = end + 1 - (literals[literal] as string).length;
+            if (!here.test(text())) continue;
+            triedIn[index] = file;
+            tried++;
+            if (confirmationsHold(hint, text())) return (passed = true);
+            continue;
+          }
+          triedIn[index] = file;
+          tried++;
+          // Positions unknown in the text: the anchor over the whole text, before the (costlier) confirmations.
+          const holds = here ? (hint.anchor as RegExp).test(text()) && confirmationsHold(hint, text()) : expressionsHold(hint, text());
+          if (holds) return (passed = true);
+        }
+      }
+      return tried === withLiterals;
+    });
+    return passed || everywhere.some((hint) => expressionsHold(hint, text()));
+  };
+  return { scanner: compileLiterals(literals), test };
 }
 
 const MINIFIED_NAME = /\.(min|bundle|chunk)\.[cm]?js$/;
@@ -55,3 +107,17 @@ export function isMinified(file: string, text: string): boolean {
   for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lines++;
   return text.length / lines > MINIFIED_AVERAGE_LINE;
 }
+
+/** isMinified on a file not decoded yet (valid UTF-8): `text` decodes it, if it has to. */
+export function isMinifiedBytes(file: string, bytes: Uint8Array, text: () => string): boolean {
+  if (MINIFIED_NAME.test(file)) return true;
+  // UTF-8 has at least as many bytes as the text has UTF-16 units: below the size in bytes, the text is too.
+  if (bytes.length < MIN_SIZE_FOR_LINE_TEST) return false;
+  // Only in ASCII is the text's length its length in bytes.
+  if (!isAscii(bytes)) return isMinified(file, text());
+  let lines = 1;
+  for (let index = bytes.indexOf(NEWLINE); index !== -1; index = bytes.indexOf(NEWLINE, index + 1)) lines++;
+  return bytes.length / lines > MINIFIED_AVERAGE_LINE;
+}
+
+const NEWLINE = 0x0a;
