@@ -105,4 +105,23 @@ cache('the CLI bundle, the parser and the bundled jscodeshift (the `fixable` che
   assert.ok(fromPackage && !existsSync(fromPackage), 'recast came from the bundle');
 });
 
+cache('the CLI bundle is cached as loading it compiles it, whichever run comes first: a cold scan leaves no more behind than --version', () => {
+  if (nativeCache) return;
+  const dir = project();
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const cli = path.join(root, 'dist', 'cli', 'main.cjs');
+  const entryAfter = (args: string[]): Buffer => {
+    const location = scratchDir('wma-cc-cli-');
+    const run = runCli(args, { cwd: dir, env: { NODE_COMPILE_CACHE: location, NODE_DISABLE_COMPILE_CACHE: undefined } });
+    assert.ok(run.status === 0 || run.status === 1, run.stderr);
+    const entry = cacheEntryOf(path.join(location, `${process.version}-${process.arch}`), cli, []);
+    assert.ok(entry && existsSync(entry), 'the CLI bundle has an entry');
+    return readFileSync(entry);
+  };
+  const scanned = entryAfter(['src', '--format', 'json']);
+  const version = entryAfter(['--version']);
+  // (A few bytes may differ between runs; the functions a scan compiles would add a good part.)
+  assert.ok(Math.abs(scanned.length - version.length) < version.length * 0.02, `the scan (parse, link, rules, codemod) added none of its code: ${scanned.length} bytes against ${version.length}`);
+});
+
 cache.run();
