@@ -12,6 +12,7 @@
 //
 // The parsed tree goes in through a type oracle that knows no types (as test/linear-analysis does):
 // `extractFacts` then skips its own parse, and its syntactic analysis is unchanged.
+import { ts } from '@ts-morph/common';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -72,8 +73,9 @@ function cpuMs(): number {
 async function run(listFile: string, dist: string, out: string | undefined, repeat: number): Promise<void> {
   const listed = JSON.parse(readFileSync(listFile, 'utf8')) as FileList;
   const facts = (await import(pathToFileURL(path.join(dist, 'src', 'facts', 'index.js')).href)) as typeof import('../src/facts/index.js');
-  const { ts } = (await import('@ts-morph/common')) as typeof import('@ts-morph/common');
   const only = flag('--only');
+  // The scan's own parse options; a build from before they were exported parsed with the latest target.
+  const parseOptions = (facts as { PARSE_OPTIONS?: ts.CreateSourceFileOptions }).PARSE_OPTIONS ?? ts.ScriptTarget.Latest;
   const texts = listed.files.filter((file) => !only || file.includes(only)).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
   const results = new Map<string, FileFacts | { error: string }>();
   const timings = new Map<string, Timing>();
@@ -94,7 +96,7 @@ async function run(listFile: string, dist: string, out: string | undefined, repe
     for (const { file, text } of texts) {
       const c0 = cpuMs();
       const t0 = performance.now();
-      const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, facts.scriptKindOf(file));
+      const sf = ts.createSourceFile(file, text, parseOptions, true, facts.scriptKindOf(file));
       const t1 = performance.now();
       const c1 = cpuMs();
       const oracle: TypeOracle = { sourceFile: () => sf, httpKindOfType: () => undefined, parameterPositions: () => [], roleOf: () => undefined };

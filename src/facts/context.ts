@@ -383,6 +383,10 @@ function memberIndex(a: Analysis): MemberIndex {
     index.prototypeMethods.set(owner, methods);
   };
   const pending: ts.Node[] = [a.sf];
+  // Tokens have no children and are no assignment: not worth a place on the stack.
+  const push = (child: ts.Node): void => {
+    if (child.kind > Kind.LastToken) pending.push(child);
+  };
   while (pending.length > 0) {
     const node = pending.pop() as ts.Node;
     if (isBinaryExpression(node) && node.operatorToken.kind === Kind.EqualsToken && isPropertyAccessExpression(node.left)) {
@@ -401,9 +405,7 @@ function memberIndex(a: Analysis): MemberIndex {
         }
       }
     }
-    ts.forEachChild(node, (child) => {
-      pending.push(child);
-    });
+    ts.forEachChild(node, push);
   }
   a.members = index;
   return index;

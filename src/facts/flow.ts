@@ -124,7 +124,7 @@ export function returnedExpressions(fn: ts.FunctionLikeDeclaration): ts.Expressi
     if (node !== body && (isFunctionLike(node) || isClassLike(node))) continue;
     if (isReturnStatement(node) && node.expression) returned.push(node.expression);
     ts.forEachChild(node, (child) => {
-      pending.push(child);
+      if (child.kind > Kind.LastToken) pending.push(child);
     });
   }
   returnedExpressionsMemo.set(fn, returned);

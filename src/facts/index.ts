@@ -55,7 +55,7 @@ const MAX_REGISTRATION_PASSES = 3;
  * No pass reads JSDoc (no `node.jsDoc`, `getJSDocTags`, `@type` casts; `forEachChild` never visits
  * it), so comments are not parsed into JSDoc nodes: about a tenth of the parse on real code.
  */
-const PARSE_OPTIONS: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+export const PARSE_OPTIONS: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
 
 export function scriptKindOf(file: string): ts.ScriptKind {
   if (/\.(ts|mts|cts)$/.test(file)) return ts.ScriptKind.TS;

@@ -1,5 +1,6 @@
 import { ts } from '@ts-morph/common';
-import { isObjectLiteralExpression, isSpreadAssignment } from '../syntax.js';
+import { isObjectLiteralExpression, isPropertyAccessExpression, isSpreadAssignment } from '../syntax.js';
+import { unwrap } from '../scope.js';
 import type { FakeOrigin } from '../../types.js';
 import { calleeName, isGenuineRequest, makeOrigin, type Analysis } from '../context.js';
 
@@ -18,7 +19,9 @@ export function literalShape(a: Analysis, node: ts.ObjectLiteralExpression): Fak
 
 /** `Object.assign({}, socket.request, { user })` builds the same copy as a spread. */
 export function assignLiteralShape(a: Analysis, node: ts.CallExpression): FakeOrigin | undefined {
-  if (calleeName(node.expression) !== 'Object.assign') return undefined;
+  // Asked of every call: the callee is named only when it ends in `.assign`.
+  const callee = unwrap(node.expression);
+  if (!isPropertyAccessExpression(callee) || callee.name.text !== 'assign' || calleeName(node.expression) !== 'Object.assign') return undefined;
   const [first, ...rest] = node.arguments;
   if (!first || !isObjectLiteralExpression(first)) return undefined;
   const spreadsRequest = rest.some((arg) => isGenuineRequest(a, arg));

@@ -10,6 +10,8 @@ const PROTOTYPE_CALLS = new Map([
   ['Reflect.setPrototypeOf', 1],
 ]);
 
+const PROTOTYPE_METHODS: ReadonlySet<string> = new Set(['assign', 'create', 'setPrototypeOf']);
+
 /** Express's request and response prototypes: `express.request`, `app.response`, `this.express.request`. */
 const EXPRESS_PROTOTYPE_OWNER = /(^|\.)(express|app|application)$/;
 
@@ -18,6 +20,9 @@ const EXPRESS_PROTOTYPE_OWNER = /(^|\.)(express|app|application)$/;
  * `Object.assign(express.request, upgradeReq)`, which dresses something up as an Express request.
  */
 export function prototypeShape(a: Analysis, node: ts.CallExpression): FakeOrigin | undefined {
+  // Asked of every call: the callee is named only when its last segment is one of these methods.
+  const callee = unwrap(node.expression);
+  if (!isPropertyAccessExpression(callee) || !PROTOTYPE_METHODS.has(callee.name.text)) return undefined;
   const name = calleeName(node.expression) ?? '';
   if (name === 'Object.assign' || name === 'Object.create' || name === 'Object.setPrototypeOf') {
     const arg = node.arguments[name === 'Object.setPrototypeOf' ? 1 : 0];
