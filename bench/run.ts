@@ -341,6 +341,9 @@ function benchDirectory(corpus: string, label: string, targets: TargetSet | unde
   const warm = add(WARM, repeat(RUNS, () => undefined, () => ours(['--cache', '--cache-location', cache])));
   atMost('warm', targets?.warmSeconds, warm);
   // One file with WebSocket code edited since the last run (each run sees a new edit), restored after.
+  // The edit adds a function, as a real edit changes code: a comment added at the end leaves the file's
+  // facts as they were, and the cache then reuses the last result without linking (a cheaper path
+  // than the one this row is meant to measure).
   const findingFiles = [...new Set(report.findings.map((finding) => path.resolve(ROOT, finding.file)))];
   const wsFiles = [...findingFiles, ...passing.filter((file) => !findingFiles.includes(file))];
   const edited = wsFiles[0];
@@ -348,7 +351,7 @@ function benchDirectory(corpus: string, label: string, targets: TargetSet | unde
     const original = readFileSync(edited, 'utf8');
     let edits = 0;
     try {
-      const sample = add(EDITED, repeat(RUNS, () => writeFileSync(edited, `${original}// edit ${++edits}\n`), () => ours(['--cache', '--cache-location', cache])));
+      const sample = add(EDITED, repeat(RUNS, () => writeFileSync(edited, `${original}\nfunction wsMockAuditBenchEdit${++edits}() {\n  return ${edits};\n}\n`), () => ours(['--cache', '--cache-location', cache])));
       atMost('warm, 1 file edited', targets?.editedSeconds, sample);
     } finally {
       writeFileSync(edited, original);
@@ -486,7 +489,7 @@ function performanceTable(): string {
     row(`cold (median of ${columns[0]?.runs ?? RUNS})`, wall(COLD)),
     row('cold, `--jobs 1`', wall(JOBS1)),
     row('warm `--cache`, nothing changed', wall(WARM, (set) => set.warmSeconds), limit((set) => set.warmSeconds, ' s')),
-    row('warm, 1 file edited', wall(EDITED, (set) => set.editedSeconds), limit((set) => set.editedSeconds, ' s')),
+    row('warm, 1 file edited (a function added)', wall(EDITED, (set) => set.editedSeconds), limit((set) => set.editedSeconds, ' s')),
     row('pre-commit, 3 files with WebSocket code', wall(PRECOMMIT_WS, (set) => set.precommitWsSeconds), limit((set) => set.precommitWsSeconds, ' s')),
     row('pre-commit, 3 files without', wall(PRECOMMIT_OTHER, (set) => set.precommitOtherSeconds), limit((set) => set.precommitOtherSeconds, ' s')),
     row('ast-grep 0.51, 2 threads', wall(AST_GREP)),

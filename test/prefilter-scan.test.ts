@@ -88,6 +88,9 @@ scanner('the prefilter lets a file through exactly when some hint holds in it (t
   ];
   const texts = sourcesUnder(path.join(ROOT, 'fixtures')).map((file) => readFileSync(file, 'utf8'));
   texts.push("bus.onSocket('chat', (peer) => peer);\n", "conn.on('message', () => {});\n");
+  // Multi-byte characters before and among the literals (byte offsets are not the text's), and a byte order mark.
+  const fixtureCount = texts.length;
+  for (const text of texts.slice(0, fixtureCount)) texts.push(`\ufeff// ünïcödé 😀 ${'é'.repeat(7)}\n${text.replaceAll(',', ', /* ç😀 */')}`);
   for (const { hints, typeAware, options } of variants) {
     const onText = createPrefilter(options, typeAware);
     const onBytes = createBytesPrefilter(options, typeAware);
@@ -97,9 +100,28 @@ scanner('the prefilter lets a file through exactly when some hint holds in it (t
       const expected = hints.some((hint) => holds(hint, text));
       if (expected) passing++;
       assert.is(onText(text), expected, text.slice(0, 200));
-      assert.is(onBytes(Buffer.from(text, 'utf8'), () => text), expected, text.slice(0, 200));
+      const bytes = Buffer.from(text, 'utf8');
+      const decoded = new TextDecoder().decode(bytes);
+      assert.is(onBytes(bytes, () => decoded), hints.some((hint) => holds(hint, decoded)), decoded.slice(0, 200));
     }
     assert.ok(passing > 100 && passing < texts.length, `${passing} of ${texts.length} pass: the comparison decides both ways`);
+  }
+});
+
+scanner('an anchor tried where its literal starts is found after multi-byte characters (bytes are mapped to the text)', () => {
+  const onBytes = createBytesPrefilter(DEFAULT_FACTS_OPTIONS);
+  const cases = [
+    'export function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void { handle(req, socket, head); }\n',
+    'export const middleware = (socket, next) => { audit(socket.handshake); next(); };\n',
+  ];
+  for (const body of cases) {
+    const holding = HINTS.filter((hint) => holds(hint, body));
+    assert.equal(holding.map((hint) => Boolean(hint.anchoredAtLiteral)), [true], `only an anchored hint holds in: ${body}`);
+    for (const prefix of ['', '// ünïcödé 😀 ç\n', '\ufeff/* 𝒳𝒴 — é */ ']) {
+      const bytes = Buffer.from(prefix + body, 'utf8');
+      const decoded = new TextDecoder().decode(bytes);
+      assert.ok(onBytes?.(bytes, () => decoded), `${JSON.stringify(prefix)} + ${body}`);
+    }
   }
 });
 

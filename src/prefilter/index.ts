@@ -20,7 +20,7 @@ export function createPrefilter(options: FactsOptions, typeAware = false): Prefi
   let compiled: CompiledHints | undefined;
   return (text) => {
     const { scanner, test } = (compiled ??= compileHints(hintsFor(options, typeAware)));
-    return test((found) => scanner.scanText(text, found), () => text, () => true);
+    return test((found) => scanner.scanText(text, found), () => text, (end) => end);
   };
 }
 
@@ -32,9 +32,27 @@ export function createBytesPrefilter(options: FactsOptions, typeAware = false): 
   const { scanner, test } = compileHints(hintsFor(options, typeAware));
   if (!scanner.ascii) return undefined;
   return (bytes, text) => {
-    // Byte offsets are the text's offsets only in ASCII.
-    let ascii: boolean | undefined;
-    return test((found) => scanner.scanBytes(bytes, found), text, () => (ascii ??= isAscii(bytes)));
+    let offsets: ((byte: number) => number) | undefined;
+    return test((found) => scanner.scanBytes(bytes, found), text, (end) => (offsets ??= textOffsets(bytes))(end));
+  };
+}
+
+/**
+ * Maps byte offsets, asked in increasing order, to offsets in the decoded text: one UTF-16 unit
+ * per character that starts before (two for four-byte characters), less a byte order mark,
+ * which the decoder drops. Identity in ASCII.
+ */
+function textOffsets(bytes: Uint8Array): (byte: number) => number {
+  if (isAscii(bytes)) return (byte) => byte;
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 1 : 0;
+  let scanned = 0;
+  let units = 0;
+  return (byte) => {
+    for (; scanned < byte; scanned++) {
+      const lead = bytes[scanned] as number;
+      if ((lead & 0xc0) !== 0x80) units += lead >= 0xf0 ? 2 : 1;
+    }
+    return units - bom;
   };
 }
 
@@ -45,8 +63,8 @@ function hintsFor(options: FactsOptions, typeAware: boolean): Hint[] {
 
 interface CompiledHints {
   scanner: LiteralScanner;
-  /** `offsetsInText`: whether the positions `scan` reports are the text's (not bytes before a multi-byte character). */
-  test(scan: (found: Found) => boolean, text: () => string, offsetsInText: () => boolean): boolean;
+  /** `offsetOf`: a position `scan` reports (in increasing order) as an offset in the text. */
+  test(scan: (found: Found) => boolean, text: () => string, offsetOf: (position: number) => number): boolean;
 }
 
 function compileHints(hints: Hint[]): CompiledHints {
@@ -59,7 +77,7 @@ function compileHints(hints: Hint[]): CompiledHints {
   // Which hints this file has tried: the file's serial number, so nothing is cleared between files.
   const triedIn = new Int32Array(hints.length);
   let serial = 0;
-  const test = (scan: (found: Found) => boolean, text: () => string, offsetsInText: () => boolean): boolean => {
+  const test = (scan: (found: Found) => boolean, text: () => string, offsetOf: (position: number) => number): boolean => {
     const file = ++serial;
     let tried = 0;
     let passed = false;
@@ -69,9 +87,9 @@ function compileHints(hints: Hint[]): CompiledHints {
           if (triedIn[index] === file) continue;
           const hint = hints[index] as Hint;
           const here = sticky[index];
-          if (here && offsetsInText()) {
+          if (here) {
             // Not here: maybe at the literal's next occurrence. Here: the anchor holds, the confirmations decide.
-            here.lastIndex = end + 1 - (literals[literal] as string).length;
+            here.lastIndex = offsetOf(end) + 1 - (literals[literal] as string).length;
             if (!here.test(text())) continue;
             triedIn[index] = file;
             tried++;
@@ -80,9 +98,7 @@ function compileHints(hints: Hint[]): CompiledHints {
           }
           triedIn[index] = file;
           tried++;
-          // Positions unknown in the text: the anchor over the whole text, before the (costlier) confirmations.
-          const holds = here ? (hint.anchor as RegExp).test(text()) && confirmationsHold(hint, text()) : expressionsHold(hint, text());
-          if (holds) return (passed = true);
+          if (expressionsHold(hint, text())) return (passed = true);
         }
       }
       return tried === withLiterals;
