@@ -82,7 +82,7 @@ cache('compiled code is not taken from a folder that others can write to', () =>
   assert.ok(entries(versioned).length > 0, 'and used again once the parent is private');
 });
 
-cache('the parser and the bundled jscodeshift (the `fixable` check) each have an entry, kept apart from runs under other Node flags', () => {
+cache('the CLI bundle, the parser and the bundled jscodeshift (the `fixable` check) each have an entry, kept apart from runs under other Node flags', () => {
   if (nativeCache) return; // Node's own cache names its entries itself.
   const dir = project();
   const location = scratchDir('wma-cc-entries-');
@@ -94,7 +94,8 @@ cache('the parser and the bundled jscodeshift (the `fixable` check) each have an
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const bundled = path.join(root, 'dist', 'cli', 'codemod-deps.cjs');
   const parser = path.join(root, 'node_modules', '@ts-morph', 'common', 'dist', 'typescript.js');
-  for (const module of [bundled, parser]) {
+  const cli = path.join(root, 'dist', 'cli', 'main.cjs');
+  for (const module of [cli, bundled, parser]) {
     const entry = cacheEntryOf(versioned, module, []);
     assert.ok(entry && existsSync(entry), `${path.relative(root, module)} was compiled into the cache`);
     assert.is.not(cacheEntryOf(versioned, module, ['--expose-gc']), entry, 'other flags, another entry');
@@ -102,6 +103,25 @@ cache('the parser and the bundled jscodeshift (the `fixable` check) each have an
   // The bundle holds jscodeshift's own modules: none is loaded, or cached, from node_modules.
   const fromPackage = cacheEntryOf(versioned, path.join(root, 'node_modules', 'recast', 'lib', 'printer.js'), []);
   assert.ok(fromPackage && !existsSync(fromPackage), 'recast came from the bundle');
+});
+
+cache('the CLI bundle is cached as loading it compiles it, whichever run comes first: a cold scan leaves no more behind than --version', () => {
+  if (nativeCache) return;
+  const dir = project();
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const cli = path.join(root, 'dist', 'cli', 'main.cjs');
+  const entryAfter = (args: string[]): Buffer => {
+    const location = scratchDir('wma-cc-cli-');
+    const run = runCli(args, { cwd: dir, env: { NODE_COMPILE_CACHE: location, NODE_DISABLE_COMPILE_CACHE: undefined } });
+    assert.ok(run.status === 0 || run.status === 1, run.stderr);
+    const entry = cacheEntryOf(path.join(location, `${process.version}-${process.arch}`), cli, []);
+    assert.ok(entry && existsSync(entry), 'the CLI bundle has an entry');
+    return readFileSync(entry);
+  };
+  const scanned = entryAfter(['src', '--format', 'json']);
+  const version = entryAfter(['--version']);
+  // (A few bytes may differ between runs; the functions a scan compiles would add a good part.)
+  assert.ok(Math.abs(scanned.length - version.length) < version.length * 0.02, `the scan (parse, link, rules, codemod) added none of its code: ${scanned.length} bytes against ${version.length}`);
 });
 
 cache.run();

@@ -191,7 +191,9 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
     typeAware: flags.typeAware ?? false,
     ...(flags.tsconfig ? { tsconfig: flags.tsconfig } : {}),
   });
-  const color = chalkFor(flags, io);
+  // Decided on first use: asking whether stdout is a terminal opens it, which a run writing only to files never needs.
+  let chosen: ChalkInstance | undefined;
+  const color = (): ChalkInstance => (chosen ??= chalkFor(flags, io));
   const internalErrors = result.errors.filter((error) => error.kind === 'internal');
   const relative = reportOf(result, io.cwd);
 
@@ -221,7 +223,7 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
   const report: Report = { ...relative, findings: shown, summary: { ...relative.summary, ...counted, baselined } };
   formats.forEach((format, index) => {
     const target = flags.outputFile[index];
-    const text = render(format, report, target ? new Chalk({ level: 0 }) : color);
+    const text = render(format, report, target ? new Chalk({ level: 0 }) : color());
     if (target) {
       mkdirSync(path.dirname(path.resolve(io.cwd, target)), { recursive: true });
       writeFileSync(path.resolve(io.cwd, target), text);
@@ -229,9 +231,9 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIO): Promise<nu
   });
   const machineOnStdout = formats.some((format, index) => format !== 'stylish' && !flags.outputFile[index]);
   if (!machineOnStdout) {
-    for (const error of report.errors) io.stderr(`${error.kind === 'internal' ? color.red('error') : color.yellow('warning')} ${error.file}: ${error.message}\n`);
+    for (const error of report.errors) io.stderr(`${error.kind === 'internal' ? color().red('error') : color().yellow('warning')} ${error.file}: ${error.message}\n`);
   }
-  for (const warning of result.warnings) io.stderr(`${color.yellow('warning')} ${warning}\n`);
+  for (const warning of result.warnings) io.stderr(`${color().yellow('warning')} ${warning}\n`);
   if (flags.stats) {
     const { stats } = result;
     const { timings } = stats;
@@ -445,7 +447,10 @@ function defaultIO(): CliIO {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     cwd: process.cwd(),
-    isTTY: Boolean(process.stdout.isTTY),
+    // Read when colour is decided, not at start: a run that writes to a file never opens stdout.
+    get isTTY() {
+      return Boolean(process.stdout.isTTY);
+    },
     env: process.env,
   };
 }
