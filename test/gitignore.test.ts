@@ -116,7 +116,7 @@ table('the deciding rule is the line as written, the last that matches', () => {
   const matcher = parseGitignore('*.ts\n# generated\ngen/   \n!gen/\n/gen/   \n');
   assert.is(matcher.decidingRule('gen', 'gen', true)?.pattern, '/gen/   ');
   assert.is(matcher.decidingRule('x.ts', 'x.ts', false)?.pattern, '*.ts');
-  assert.is(matcher.decidingRule('a/gen', 'gen', true), undefined, '`!gen/` re-includes it');
+  assert.is(matcher.decidingRule('a/gen', 'gen', true)?.negative, true, '`!gen/` re-includes it');
   assert.is(matcher.ignores('a/gen', 'gen', true), false);
   assert.is(matcher.decidingRule('x.js', 'x.js', false), undefined);
 });
@@ -214,16 +214,19 @@ walk('layers at the root and in a package: anchors, folders, globstars, classes,
     'a/tmp/b/c.ts', 'tmp/x.ts', 'docs/a.ts', 'docs/x/y.ts', 'docs/x/y.js', 'Old-a.ts', 'old-b.ts', 'older.ts', 'vendor/lib.ts',
     'vendor/own.ts', 'vendor/sub/deep.ts', 'packages/app/local.ts', 'packages/app/src/local.ts', 'packages/app/cache/c.ts',
     'packages/app/s.snap.ts', 'packages/app/index.ts', 'packages/app/lib/a b.ts', 'packages/app/lib/#x.ts', 'packages/app/lib/!y.ts',
+    // The deeper .gitignore decides: it re-includes what the root ignores, and ignores what the root re-includes.
+    'packages/app/wanted.gen.ts', 'packages/app/keep.gen.ts',
   ];
   const repo = gitRepo({
     '.gitignore': '# generated\n*.gen.ts\n!keep.gen.ts\n/build\nlogs/\n**/tmp/**\ndocs/**/*.ts\n[Oo]ld-*.ts\nvendor/*\n!vendor/own.ts\n',
-    'packages/app/.gitignore': '/local.ts\ncache/\n*.snap.ts\nlib/a\\ b.ts\n\\#x.ts   \n\\!y.ts\n',
+    'packages/app/.gitignore': '/local.ts\ncache/\n*.snap.ts\nlib/a\\ b.ts\n\\#x.ts   \n\\!y.ts\n!wanted.gen.ts\nkeep.gen.ts\n',
     ...Object.fromEntries(files.map((file) => [file, source])),
   });
   try {
     const found = discoverFiles([repo.dir], repo.dir, defaultConfig(), true).inputs.map((input) => path.relative(repo.dir, input.file).split(path.sep).join('/'));
     const kept = repo.git('ls-files', '--cached', '--others', '--exclude-standard').split('\n').filter((file) => file && isSourceFile(file));
     assert.equal(found.sort(), kept.sort());
+    assert.ok(found.includes('packages/app/wanted.gen.ts') && !found.includes('packages/app/keep.gen.ts'), 'the package .gitignore overrides the root one both ways');
     assert.ok(found.length >= 8 && found.length <= files.length - 12, `${found.length} of ${files.length} found: both kinds occur`);
   } finally {
     rmSync(repo.dir, { recursive: true, force: true });

@@ -440,10 +440,16 @@ function parsedGitignore(text: string): Gitignore {
  * about the entry alone: the walk entered every folder above it, so none of them is ignored.
  */
 function ignoringRule(layers: IgnoreLayer[], file: string, name: string, isDir: boolean): string | undefined {
-  for (const layer of layers) {
+  // The fast test: most entries no layer ignores.
+  if (!layers.some((layer) => layer.rules.ignores(toPosix(file.slice(layer.offset)), name, isDir))) return undefined;
+  // As in git, the deepest .gitignore with a rule that matches decides: a package's `!rule`
+  // re-includes what the root's rules ignore, and its own rules win over the root's negations.
+  for (let index = layers.length - 1; index >= 0; index--) {
+    const layer = layers[index] as IgnoreLayer;
     const relative = toPosix(file.slice(layer.offset));
-    if (!layer.rules.ignores(relative, name, isDir)) continue;
-    return `ignore rule \`${layer.rules.decidingRule(relative, name, isDir)?.pattern ?? (isDir ? `${relative}/` : relative)}\` in ${layer.file}`;
+    const rule = layer.rules.decidingRule(relative, name, isDir);
+    if (!rule) continue;
+    return rule.negative ? undefined : `ignore rule \`${rule.pattern}\` in ${layer.file}`;
   }
   return undefined;
 }

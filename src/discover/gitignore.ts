@@ -43,7 +43,11 @@ export interface Gitignore {
   rules: readonly GitignoreRule[];
   /** Whether the entry (`path` relative to the .gitignore's folder, `name` its last segment) is ignored. */
   ignores(path: string, name: string, isDir: boolean): boolean;
-  /** The rule that decides that the entry is ignored, or undefined when it is not (the slow path, for messages). */
+  /**
+   * The file's last rule that matches the entry, ignoring or re-including (`!`), or undefined when
+   * none does (the slow path: for messages, and for nested files, where the deepest one with a
+   * matching rule decides).
+   */
   decidingRule(path: string, name: string, isDir: boolean): GitignoreRule | undefined;
 }
 
@@ -92,7 +96,7 @@ export function compileGitignore(rules: readonly GitignoreRule[]): Gitignore {
       const candidates = isDir ? rules : rules.filter((rule) => !rule.dirOnly);
       for (let index = candidates.length - 1; index >= 0; index--) {
         const rule = candidates[index] as GitignoreRule;
-        if (matchesOne(rule, path, name, isDir)) return rule.negative ? undefined : rule;
+        if (matchesOne(rule, path, name, isDir)) return rule;
       }
       return undefined;
     },
