@@ -436,14 +436,14 @@ function parsedGitignore(text: string): Gitignore {
 
 /**
  * The rule that ignores an entry (for messages: "`dist/` in /repo/.gitignore"), if one does. The
- * layers come outermost first, and the first that ignores the entry names it. Each layer is asked
- * about the entry alone: the walk entered every folder above it, so none of them is ignored.
+ * layers come outermost first; the deepest with a rule that matches the entry decides. Each layer is
+ * asked about the entry alone: the walk entered every folder above it, so none of them is ignored.
  */
 function ignoringRule(layers: IgnoreLayer[], file: string, name: string, isDir: boolean): string | undefined {
   // The fast test: most entries no layer ignores.
   if (!layers.some((layer) => layer.rules.ignores(toPosix(file.slice(layer.offset)), name, isDir))) return undefined;
-  // As in git, the deepest .gitignore with a rule that matches decides: a package's `!rule`
-  // re-includes what the root's rules ignore, and its own rules win over the root's negations.
+  // As in git: a package's `!rule` re-includes what the root's rules ignore, and its own rules win
+  // over the root's negations.
   for (let index = layers.length - 1; index >= 0; index--) {
     const layer = layers[index] as IgnoreLayer;
     const relative = toPosix(file.slice(layer.offset));
