@@ -21,11 +21,19 @@ speed('--jobs: worker threads give the same findings as one job', async () => {
     }
     const single = await scan({ paths: [corpus], cwd: corpus, jobs: 1 });
     const parallel = await scan({ paths: [corpus], cwd: corpus, jobs: 3 });
+    const reading = await scan({ paths: [corpus], cwd: corpus, jobs: 2 });
     assert.is(single.stats.workers, 0);
     assert.is(parallel.stats.workers, 3, 'three worker threads really ran (--jobs 3: a cold scan reads and parses in workers only)');
+    assert.is(reading.stats.workers, 1, 'one worker reads and prefilters (--jobs 2: this thread parses what it keeps)');
     assert.ok(single.findings.length > 150);
-    assert.equal(keys(parallel), keys(single));
-    assert.equal(parallel.errors, single.errors);
+    for (const other of [parallel, reading]) {
+      assert.equal(keys(other), keys(single));
+      assert.equal(other.errors, single.errors);
+      assert.equal(other.skipped, single.skipped);
+      assert.is(other.stats.filesParsed, single.stats.filesParsed);
+      assert.is(other.stats.filesPrefiltered, single.stats.filesPrefiltered);
+    }
+    assert.ok(reading.stats.slowest.length > 0, 'files parsed here are timed as in a worker');
   } finally {
     rmSync(corpus, { recursive: true, force: true });
   }

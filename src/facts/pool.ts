@@ -8,11 +8,14 @@ import type { FactsOptions } from './options.js';
  */
 export type Extracted = ({ facts: FileFacts } | { error: string; overflow?: boolean }) & { ms?: number };
 
-/** A file handed over by path: its facts, or why it was not analysed (`message` is empty for `minified`). */
-export type Scanned = Extracted | { skipped: SkipReason; message: string } | { prefiltered: true };
+/**
+ * A file handed over by path: its facts, or why it was not analysed (`message` is empty for
+ * `minified`), or (read without parsing) its text, `kept` by the prefilter for the scan to analyse.
+ */
+export type Scanned = Extracted | { skipped: SkipReason; message: string } | { prefiltered: true } | { kept: string };
 
-/** What a worker is given: a text to analyse, or a path to read, skip, prefilter and analyse. */
-export type Job = { index: number; file: string } & ({ text: string } | { maxFileSize: number; explicit: boolean; prefilter: boolean });
+/** What a worker is given: a text to analyse, or a path to read, skip, prefilter and (`parse`) analyse. */
+export type Job = { index: number; file: string } & ({ text: string } | { maxFileSize: number; explicit: boolean; prefilter: boolean; parse: boolean });
 
 /**
  * The stack of the thread that re-analyses files that overflowed a normal one (3,000 nested
@@ -49,8 +52,10 @@ export interface FactsPool {
   /**
    * Reads and analyses files as a walk finds them: batches go to the threads in turn at once (the
    * walk holds this thread, so none could be handed out later). `done` gives the outcomes by file.
+   * Without `parse`, the threads only read and prefilter: a kept file's outcome is its text, which
+   * `kept` (when given) sees as soon as this thread takes the answer, and may replace.
    */
-  stream(prefilter: boolean): ScanStream;
+  stream(prefilter: boolean, parse?: boolean, kept?: (file: string, text: string) => Scanned): ScanStream;
   close(): Promise<void>;
 }
 
@@ -131,7 +136,7 @@ export function startPool(workers: number, options: FactsOptions, stackSizeMb?: 
     return Promise.all(promises);
   };
 
-  const stream = (prefilter: boolean): ScanStream => {
+  const stream = (prefilter: boolean, parse = true, kept?: (file: string, text: string) => Scanned): ScanStream => {
     const outcomes = new Map<string, Scanned>();
     const pending: Promise<void>[] = [];
     let batch: Job[] = [];
@@ -151,8 +156,9 @@ export function startPool(workers: number, options: FactsOptions, stackSizeMb?: 
     return {
       add(item) {
         const index = nextIndex++;
-        pending.push(new Promise<void>((resolve) => waiting.set(index, (result) => resolve(void outcomes.set(item.file, result)))));
-        batch.push({ index, ...item, prefilter });
+        const outcome = (result: Scanned): Scanned => (kept && 'kept' in result ? kept(item.file, result.kept) : result);
+        pending.push(new Promise<void>((resolve) => waiting.set(index, (result) => resolve(void outcomes.set(item.file, outcome(result))))));
+        batch.push({ index, ...item, prefilter, parse });
         if (batch.length >= STREAM_BATCH) post();
       },
       async done() {
