@@ -1,5 +1,9 @@
-import { Worker } from 'node:worker_threads';
-import type { FileFacts, SkipReason } from '../types.js';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { Config } from '../discover/config.js';
+import type { Discovery } from '../discover/files.js';
+import { UsageError } from '../errors.js';
+import type { ReadOutcome } from '../prefilter/files.js';
+import type { FileFacts } from '../types.js';
 import type { FactsOptions } from './options.js';
 
 /**
@@ -9,13 +13,27 @@ import type { FactsOptions } from './options.js';
 export type Extracted = ({ facts: FileFacts } | { error: string; overflow?: boolean }) & { ms?: number };
 
 /**
- * A file handed over by path: its facts, or why it was not analysed (`message` is empty for
- * `minified`), or (read without parsing) its text, `kept` by the prefilter for the scan to analyse.
+ * A file handed over by path: its facts, or what reading it decided (read without parsing, a file
+ * the prefilter keeps comes back as its text for the scan to analyse).
  */
-export type Scanned = Extracted | { skipped: SkipReason; message: string } | { prefiltered: true } | { kept: string };
+export type Scanned = Extracted | ReadOutcome;
 
-/** What a worker is given: a text to analyse, or a path to read, skip, prefilter and (`parse`) analyse. */
-export type Job = { index: number; file: string } & ({ text: string } | { maxFileSize: number; explicit: boolean; prefilter: boolean; parse: boolean });
+/** What a walking worker is asked: the scan's own walk. */
+export interface WalkRequest {
+  paths: string[];
+  cwd: string;
+  config: Config;
+  includeTests: boolean;
+  prefilter: boolean;
+}
+
+export type Walked = { file: string; outcome: ReadOutcome };
+
+/** A walking worker's messages: outcomes as it goes, then the discovery or what stopped it. */
+export type WalkMessage = { walked: Walked[] } | { walkDone: Discovery } | { walkFailed: { message: string; hint: string | undefined; usage: boolean; stack: string | undefined } };
+
+/** What a worker is given: a text to analyse, or a path to read, skip, prefilter and analyse. */
+export type Job = { index: number; file: string } & ({ text: string } | { maxFileSize: number; explicit: boolean; prefilter: boolean });
 
 /**
  * The stack of the thread that re-analyses files that overflowed a normal one (3,000 nested
@@ -52,10 +70,8 @@ export interface FactsPool {
   /**
    * Reads and analyses files as a walk finds them: batches go to the threads in turn at once (the
    * walk holds this thread, so none could be handed out later). `done` gives the outcomes by file.
-   * Without `parse`, the threads only read and prefilter: a kept file's outcome is its text, which
-   * `kept` (when given) sees as soon as this thread takes the answer, and may replace.
    */
-  stream(prefilter: boolean, parse?: boolean, kept?: (file: string, text: string) => Scanned): ScanStream;
+  stream(prefilter: boolean): ScanStream;
   close(): Promise<void>;
 }
 
@@ -64,13 +80,51 @@ export interface ScanStream {
   done(): Promise<Map<string, Scanned>>;
 }
 
-export function startPool(workers: number, options: FactsOptions, stackSizeMb?: number): FactsPool {
+/** A facts worker thread (src/facts/worker.ts). */
+function spawnWorker(options: FactsOptions, resourceLimits: ResourceLimits): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
   // Running from sources (tests under tsx), Node 20 does not pass loader hooks to workers: a
   // bootstrap registers tsx in the worker before importing the TypeScript entry.
   const entry: string | URL = fromSource
     ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((api) => { api.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); });`
     : new URL('./worker.js', import.meta.url);
+  return new Worker(entry, { eval: fromSource, workerData: { options }, resourceLimits });
+}
+
+export interface Walker {
+  /** The walk's discovery, once every outcome has been heard. */
+  readonly discovery: Promise<Discovery>;
+  close(): Promise<void>;
+}
+
+/**
+ * One worker that walks the tree and reads and prefilters what it finds, while this thread parses
+ * what it keeps: `onFile` hears each outcome as this thread takes the message. A walk that stops
+ * (a named path with nothing to scan) rejects as it would have here, with a UsageError.
+ */
+export function startWalker(request: WalkRequest, options: FactsOptions, onFile: (file: string, outcome: ReadOutcome) => void): Walker {
+  const thread = spawnWorker(options, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: OLD_GENERATION_MB });
+  const discovery = new Promise<Discovery>((resolve, reject) => {
+    thread.on('message', (message: WalkMessage) => {
+      if ('walked' in message) {
+        for (const { file, outcome } of message.walked) onFile(file, outcome);
+      } else if ('walkDone' in message) {
+        resolve(message.walkDone);
+      } else {
+        const { message: text, hint, usage, stack } = message.walkFailed;
+        const error = usage ? new UsageError(text, hint) : new Error(text);
+        if (!usage && stack) error.stack = stack;
+        reject(error);
+      }
+    });
+    thread.once('error', reject);
+    thread.once('exit', (code) => reject(new Error(`the walking worker stopped (exit code ${code}) before the walk ended`)));
+  });
+  thread.postMessage({ walk: request });
+  return { discovery, close: async () => void (await thread.terminate()) };
+}
+
+export function startPool(workers: number, options: FactsOptions, stackSizeMb?: number): FactsPool {
   // The deep-stack thread is where files that overflowed a capped one go: no heap cap there.
   // The environment can lower the cap (tests of the out-of-memory path).
   const heapMb = Number(process.env.WS_MOCK_AUDIT_WORKER_HEAP_MB) || OLD_GENERATION_MB;
@@ -97,7 +151,7 @@ export function startPool(workers: number, options: FactsOptions, stackSizeMb?: 
     }
   };
   const spawn = (): void => {
-    const thread = new Worker(entry, { eval: fromSource, workerData: { options }, resourceLimits });
+    const thread = spawnWorker(options, resourceLimits);
     inFlight.set(thread, []);
     thread.on('message', (results: ({ index: number } & Scanned)[]) => {
       inFlight.get(thread)?.shift();
@@ -136,7 +190,7 @@ export function startPool(workers: number, options: FactsOptions, stackSizeMb?: 
     return Promise.all(promises);
   };
 
-  const stream = (prefilter: boolean, parse = true, kept?: (file: string, text: string) => Scanned): ScanStream => {
+  const stream = (prefilter: boolean): ScanStream => {
     const outcomes = new Map<string, Scanned>();
     const pending: Promise<void>[] = [];
     let batch: Job[] = [];
@@ -156,9 +210,8 @@ export function startPool(workers: number, options: FactsOptions, stackSizeMb?: 
     return {
       add(item) {
         const index = nextIndex++;
-        const outcome = (result: Scanned): Scanned => (kept && 'kept' in result ? kept(item.file, result.kept) : result);
-        pending.push(new Promise<void>((resolve) => waiting.set(index, (result) => resolve(void outcomes.set(item.file, outcome(result))))));
-        batch.push({ index, ...item, prefilter, parse });
+        pending.push(new Promise<void>((resolve) => waiting.set(index, (result) => resolve(void outcomes.set(item.file, result)))));
+        batch.push({ index, ...item, prefilter });
         if (batch.length >= STREAM_BATCH) post();
       },
       async done() {
