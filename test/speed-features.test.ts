@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { UsageError } from '../src/errors.js';
 import { scan, type ScanResult } from '../src/scan.js';
 import { ROOT } from './helpers/cli.js';
 
@@ -21,11 +22,31 @@ speed('--jobs: worker threads give the same findings as one job', async () => {
     }
     const single = await scan({ paths: [corpus], cwd: corpus, jobs: 1 });
     const parallel = await scan({ paths: [corpus], cwd: corpus, jobs: 3 });
+    const reading = await scan({ paths: [corpus], cwd: corpus, jobs: 2 });
     assert.is(single.stats.workers, 0);
     assert.is(parallel.stats.workers, 3, 'three worker threads really ran (--jobs 3: a cold scan reads and parses in workers only)');
+    assert.is(reading.stats.workers, 1, 'one worker reads and prefilters (--jobs 2: this thread parses what it keeps)');
     assert.ok(single.findings.length > 150);
-    assert.equal(keys(parallel), keys(single));
-    assert.equal(parallel.errors, single.errors);
+    for (const other of [parallel, reading]) {
+      assert.equal(keys(other), keys(single));
+      assert.equal(other.errors, single.errors);
+      assert.equal(other.skipped, single.skipped);
+      assert.is(other.stats.filesParsed, single.stats.filesParsed);
+      assert.is(other.stats.filesPrefiltered, single.stats.filesPrefiltered);
+    }
+    assert.ok(reading.stats.slowest.length > 0, 'files parsed here are timed as in a worker');
+    // The worker's walk stops where this thread's would: a second named folder with nothing to
+    // scan (the large first one was handed over before the walk reached it) is the same usage error.
+    mkdirSync(path.join(corpus, 'empty'));
+    writeFileSync(path.join(corpus, 'empty', 'notes.md'), '# nothing here\n');
+    for (const jobs of [1, 2]) {
+      const failed = await scan({ paths: [path.join(corpus, 'lib'), path.join(corpus, 'empty')], cwd: corpus, jobs }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      assert.instance(failed, UsageError, `--jobs ${jobs}`);
+      assert.match((failed as UsageError).message, /No file to scan in `[^`]*empty`/);
+    }
   } finally {
     rmSync(corpus, { recursive: true, force: true });
   }

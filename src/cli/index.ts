@@ -75,7 +75,7 @@ export async function run(argv: string[], io: CliIO = defaultIO()): Promise<numb
       .option('--staged', 'scan the content staged in the git index, not the work tree (pre-commit)')
       .option('--type-aware', "use the project's tsconfig and TypeScript's type checker: request types behind aliases and generics, typed parameters, typed sockets (slower)")
       .option('--tsconfig <file>', 'tsconfig for --type-aware (default: the nearest tsconfig.json)')
-      .option('-j, --jobs <n>', 'threads that read and parse large scans (default: available cores)')
+      .option('-j, --jobs <n>', 'threads that read and parse large scans: 2 is this one parsing and a worker reading, 3+ are workers that both (default: available cores)')
       .option('--cache', 'reuse per-file results of earlier runs for unchanged files')
       .option('--cache-location <path>', 'cache directory or file (default: node_modules/.cache/ws-mock-audit)')
       .option('--max-warnings <n>', 'exit with 1 when there are more than n warnings')

@@ -1,4 +1,4 @@
-import { FUNCTION_TYPES, at, calleeName, findBinding, keyName, unwrap, type Node, type Path, type Site } from './ast.js';
+import { FUNCTION_TYPES, at, calleeName, findBinding, findFirstAt, keyName, unwrap, type Node, type Path, type Site } from './ast.js';
 import type { SiteContext } from './context.js';
 import { removeDeclarator } from './edits.js';
 import { FLAG_FUNCTION, isInsideFlagCheck } from './flag.js';
@@ -10,7 +10,7 @@ const FIELD_PROPS = new Set(['userId', 'threadId', 'runId']);
 
 export function rewriteFactoryCall(c: SiteContext, site: Site): true | string | undefined {
   const { j, root, options } = c;
-  const call = root.find(j.CallExpression).filter((path: Path) => at(path.node as Node, site)).paths()[0] as Path | undefined;
+  const call = findFirstAt(j, root, j.CallExpression, site, (node) => at(node, site));
   if (!call) return 'the call is not where the scanner saw it (the file changed?)';
   const node = call.node as Node;
   const name = calleeName(node.callee as Node);

@@ -1,17 +1,11 @@
-import { WRAPPERS, at, calleeName, isReference, type Node, type Path, type Site } from './ast.js';
+import { WRAPPERS, at, calleeName, findFirstAt, isReference, type Node, type Path, type Site } from './ast.js';
 import type { SiteContext } from './context.js';
 import { indentationAt, removeDeclarator, statementRange } from './edits.js';
 import { flagTest } from './flag.js';
 
 export function removeLegacyBranch(c: SiteContext, site: Site): true | string {
   const { j, root, source } = c;
-  const owner = root
-    .find(j.Node)
-    .filter((path: Path) => {
-      const node = path.node as Node;
-      return (node.type === 'IfStatement' || node.type === 'ConditionalExpression') && !!node.test && at(node.test as Node, site);
-    })
-    .paths()[0] as Path | undefined;
+  const owner = findFirstAt(j, root, j.Node, site, (node) => (node.type === 'IfStatement' || node.type === 'ConditionalExpression') && !!node.test && at(node.test as Node, site));
   if (!owner) return 'the flag check is not where the scanner saw it (the file changed?)';
   const node = owner.node as Node;
   const state = flagTest(node.test as Node);

@@ -1,5 +1,5 @@
 import { refusal } from './advice.js';
-import { FUNCTION_TYPES, WRAPPERS, at, calleeName, isReference, unwrap, type Node, type Path, type Site } from './ast.js';
+import { FUNCTION_TYPES, WRAPPERS, at, calleeName, findFirstAt, isReference, unwrap, type Node, type Path, type Site } from './ast.js';
 import type { SiteContext } from './context.js';
 import { translateToEngine } from './engine-middleware.js';
 import { indentationAt, statementRange, type Edit } from './edits.js';
@@ -18,7 +18,7 @@ import { refuseResponse } from './response-refusals.js';
  */
 export function rewriteMiddlewareSite(c: SiteContext, site: Site): true | string | undefined {
   const { j, root } = c;
-  const found = root.find(j.Expression).filter((path: Path) => at(path.node as Node, site)).paths()[0] as Path | undefined;
+  const found = findFirstAt(j, root, j.Expression, site, (node) => at(node, site));
   if (!found) return 'the fake response is not where the scanner saw it (the file changed?)';
   const response = responseArgument(found);
   const call = response?.parent as Path | undefined;

@@ -48,12 +48,13 @@ export function parserFor(file: string): 'ts' | 'tsx' | Parser {
 const TS_OPTIONS = createRequire(import.meta.url)('jscodeshift/parser/tsOptions.js') as ParserOptions;
 
 /**
- * The file's AST straight from Babel, by extension as `parserFor` chooses, without tokens: the
- * rewrite is text edits located by offsets, so it needs neither recast's copy of the tree nor the
- * tokens recast reprints from (`j(source)` builds both, about twice the work).
+ * The file's AST straight from Babel, by extension as `parserFor` chooses, without tokens and
+ * without comments attached to nodes: the rewrite is text edits located by offsets, so it needs
+ * neither recast's copy of the tree nor the tokens recast reprints from (`j(source)` builds both,
+ * about twice the work), and it never reads a node's comments (edits leave them in the text).
  */
 export function parseAst(file: string, source: string): unknown {
-  const plain = { tokens: false };
+  const plain = { tokens: false, attachComment: false };
   if (/\.(ts|mts|cts)$/.test(file)) return babelParse(source, { ...TS_OPTIONS, ...plain });
   if (/\.tsx$/.test(file)) return babelParse(source, { ...TS_OPTIONS, ...plain, plugins: ['jsx', ...(TS_OPTIONS.plugins ?? [])] });
   return babelParse(source, { ...(FLOW_PRAGMA.test(source.slice(0, 4096)) ? FLOW_OPTIONS : JS_OPTIONS), ...plain });

@@ -1,5 +1,5 @@
 import { refusal, type AdviceKind } from './advice.js';
-import { FUNCTION_TYPES, WRAPPERS, at, calleeName, findBinding, keyName, unwrap, type Node, type Path, type Site } from './ast.js';
+import { FUNCTION_TYPES, WRAPPERS, at, calleeName, findBinding, findFirstAt, keyName, unwrap, type Node, type Path, type Site } from './ast.js';
 import type { SiteContext } from './context.js';
 import { removeDeclarator } from './edits.js';
 
@@ -11,7 +11,7 @@ import { removeDeclarator } from './edits.js';
  * request; otherwise the refusal names the field.
  */
 export function rewriteRequestLiteral(c: SiteContext, site: Site): true | string | undefined {
-  const found = c.root.find(c.j.Expression).filter((path: Path) => at(path.node as Node, site)).paths()[0] as Path | undefined;
+  const found = findFirstAt(c.j, c.root, c.j.Expression, site, (node) => at(node, site));
   if (!found) return 'the fake request is not where the scanner saw it (the file changed?)';
   let literalPath = found;
   while (WRAPPERS.has((literalPath.node as Node).type)) literalPath = literalPath.get('expression') as Path;

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import type { FileError } from '../types.js';
 import { compareText } from '../compare.js';
 import type { Config } from './config.js';
+import type { IndexedPaths } from './source.js';
 
 export const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 const DECLARATION_FILE = /\.d\.(ts|mts|cts)$/;
@@ -204,12 +205,12 @@ export function discoverFiles(paths: string[], cwd: string, config: Config, incl
  * index at all (untracked, never added, misspelt) is a usage error naming it, rather than a run that
  * scans nothing and passes.
  */
-export function discoverStaged(staged: string[], paths: string[], cwd: string, config: Config, includeTests: boolean, indexed?: ReadonlySet<string>): Discovery {
+export function discoverStaged(staged: string[], paths: string[], cwd: string, config: Config, includeTests: boolean, indexed?: IndexedPaths): Discovery {
   const filter = createInputFilter(cwd, config, includeTests);
   const roots = (paths.length > 0 ? paths : ['.']).map((given) => path.resolve(cwd, given));
   const candidates = new Set(staged);
   if (indexed && paths.length > 0) {
-    const missing = roots.filter((root) => !indexed.has(root) && !hasIndexedBelow(indexed, root));
+    const missing = roots.filter((root) => !indexed.has(root) && !indexed.hasBelow(root));
     if (missing.length > 0) throw notInIndex(missing.map((root) => relativeTo(cwd, root) || '.'));
     for (const root of roots) if (indexed.has(root)) candidates.add(root);
   }
@@ -222,12 +223,6 @@ export function discoverStaged(staged: string[], paths: string[], cwd: string, c
     inputs.push({ file, explicit });
   }
   return { inputs, errors: [] };
-}
-
-function hasIndexedBelow(indexed: ReadonlySet<string>, dir: string): boolean {
-  const prefix = dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
-  for (const file of indexed) if (file.startsWith(prefix)) return true;
-  return false;
 }
 
 function notInIndex(names: string[]): UsageError {

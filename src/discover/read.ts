@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 
 import type { SkipReason } from '../types.js';
 
@@ -20,20 +20,34 @@ export type BytesResult = { ok: true; bytes: Buffer } | Extract<ReadResult, { ok
  * in a worker) decodes only those it keeps. `bytes` are valid UTF-8 without NUL bytes up front.
  */
 export function readSourceBytes(file: string, maxFileSize: number): BytesResult {
-  let size: number;
+  // One open, one fstat and the reads: a cold scan reads every discovered file, and a stat by path
+  // before readFileSync (which opens and fstats again) was a tenth of reading them.
+  let fd: number;
   try {
-    size = statSync(file).size;
+    fd = openSync(file, 'r');
   } catch (error) {
-    return { ok: false, message: `cannot read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, skipped: 'unreadable' };
+    return unreadable(error);
   }
-  if (size > maxFileSize) return tooLarge(size, maxFileSize);
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    const size = fstatSync(fd).size;
+    if (size > maxFileSize) return tooLarge(size, maxFileSize);
+    const bytes = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const count = readSync(fd, bytes, filled, size - filled, filled);
+      if (count === 0) break;
+      filled += count;
+    }
+    return checkBytes(filled === size ? bytes : bytes.subarray(0, filled));
   } catch (error) {
-    return { ok: false, message: `cannot read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, skipped: 'unreadable' };
+    return unreadable(error);
+  } finally {
+    closeSync(fd);
   }
-  return checkBytes(bytes);
+}
+
+function unreadable(error: unknown): Extract<ReadResult, { ok: false }> {
+  return { ok: false, message: `cannot read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, skipped: 'unreadable' };
 }
 
 export function tooLarge(size: number, maxFileSize: number): Extract<ReadResult, { ok: false }> {

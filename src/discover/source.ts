@@ -15,12 +15,19 @@ export const workTreeReader: SourceReader = {
   exists: isFile,
 };
 
+/** The paths of a git index, asked by absolute path. */
+export interface IndexedPaths {
+  has(file: string): boolean;
+  /** Whether some indexed file lies below a directory (the top itself: whether any does). */
+  hasBelow(dir: string): boolean;
+}
+
 export interface GitIndex {
   reader: SourceReader;
   /** Absolute paths of files added, copied, modified or renamed in the index. */
   staged: string[];
-  /** Absolute paths of every file in the index. */
-  indexed: ReadonlySet<string>;
+  /** Every file in the index. */
+  indexed: IndexedPaths;
 }
 
 function git(cwd: string, args: string[]): Buffer {
@@ -41,24 +48,55 @@ export function openGitIndex(cwd: string): GitIndex {
     throw new UsageError('--staged needs a git repository, and this directory is not in one.', 'Run it inside the repository, or drop --staged.');
   }
   const split = (buffer: Buffer): string[] => buffer.toString('utf8').split('\0').filter(Boolean);
-  const indexed = new Set<string>();
-  /** Path → blob id of the content to be committed (stage 0; a conflicted file has none). */
-  const blobs = new Map<string, string>();
-  for (const entry of split(git(top, ['ls-files', '-s', '-z']))) {
-    // "<mode> <blob> <stage>\t<path>"
-    const tab = entry.indexOf('\t');
-    if (tab < 0) continue;
-    const file = path.join(top, entry.slice(tab + 1));
-    const [, blob, stage] = entry.slice(0, tab).split(' ');
-    indexed.add(file);
-    if (stage === '0' && blob) blobs.set(file, blob);
+  // Kept by the path git prints (relative to the top, with `/`): a large index has tens of thousands
+  // of entries, and spelling each as an absolute path (path.join) cost more than git itself (35 ms
+  // for 6,400 entries, cold); the few paths asked about are made relative instead.
+  const prefix = top.endsWith(path.sep) ? top : `${top}${path.sep}`;
+  const relative = (file: string): string | undefined => {
+    if (!file.startsWith(prefix)) return undefined;
+    const rest = file.slice(prefix.length);
+    return path.sep === '/' ? rest : rest.split(path.sep).join('/');
+  };
+  /** Path → blob id of the content to be committed (stage 0), or undefined (a conflicted file has none). */
+  const entries = new Map<string, string | undefined>();
+  const listing = git(top, ['ls-files', '-s', '-z']).toString('utf8');
+  for (let at = 0; at < listing.length; ) {
+    // "<mode> <blob> <stage>\t<path>\0": the stage is the digit before the tab, the blob the word before it.
+    const end = listing.indexOf('\0', at);
+    const stop = end < 0 ? listing.length : end;
+    const tab = listing.indexOf('\t', at);
+    if (tab > at && tab < stop) {
+      const name = listing.slice(tab + 1, stop);
+      const stageZero = listing[tab - 1] === '0' && listing[tab - 2] === ' ';
+      if (stageZero) entries.set(name, listing.slice(listing.indexOf(' ', at) + 1, tab - 2));
+      else if (!entries.has(name)) entries.set(name, undefined);
+    }
+    at = stop + 1;
   }
+  const indexed: IndexedPaths = {
+    has: (file) => {
+      const name = relative(file);
+      return name !== undefined && entries.has(name);
+    },
+    hasBelow: (dir) => {
+      const below = dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
+      if (prefix.startsWith(below)) return entries.size > 0; // the top, or a directory above it
+      const name = relative(below);
+      if (name === undefined) return false;
+      for (const entry of entries.keys()) if (entry.startsWith(name)) return true;
+      return false;
+    },
+  };
+  const blobOf = (file: string): string | undefined => {
+    const name = relative(file);
+    return name === undefined ? undefined : entries.get(name);
+  };
   const staged = split(git(top, ['diff', '--cached', '--name-only', '-z', '--diff-filter=ACMR'])).map((name) => path.join(top, name));
-  const fetched = readBlobs(top, staged.flatMap((file) => blobs.get(file) ?? []));
+  const fetched = readBlobs(top, staged.flatMap((file) => blobOf(file) ?? []));
   const reader: SourceReader = {
     exists: (file) => indexed.has(file),
     read(file, maxFileSize) {
-      const blob = blobs.get(file);
+      const blob = blobOf(file);
       const bytes = blob === undefined ? undefined : (fetched.get(blob) ?? readBlobs(top, [blob]).get(blob));
       if (!bytes) return { ok: false, message: 'cannot read from the git index (not staged or not tracked)', skipped: 'unreadable' };
       if (bytes.length > maxFileSize) return tooLarge(bytes.length, maxFileSize);

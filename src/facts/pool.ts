@@ -1,5 +1,9 @@
-import { Worker } from 'node:worker_threads';
-import type { FileFacts, SkipReason } from '../types.js';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { Config } from '../discover/config.js';
+import type { Discovery } from '../discover/files.js';
+import { UsageError } from '../errors.js';
+import type { ReadOutcome } from '../prefilter/files.js';
+import type { FileFacts } from '../types.js';
 import type { FactsOptions } from './options.js';
 
 /**
@@ -8,8 +12,25 @@ import type { FactsOptions } from './options.js';
  */
 export type Extracted = ({ facts: FileFacts } | { error: string; overflow?: boolean }) & { ms?: number };
 
-/** A file handed over by path: its facts, or why it was not analysed (`message` is empty for `minified`). */
-export type Scanned = Extracted | { skipped: SkipReason; message: string } | { prefiltered: true };
+/**
+ * A file handed over by path: its facts, or what reading it decided (read without parsing, a file
+ * the prefilter keeps comes back as its text for the scan to analyse).
+ */
+export type Scanned = Extracted | ReadOutcome;
+
+/** What a walking worker is asked: the scan's own walk. */
+export interface WalkRequest {
+  paths: string[];
+  cwd: string;
+  config: Config;
+  includeTests: boolean;
+  prefilter: boolean;
+}
+
+export type Walked = { file: string; outcome: ReadOutcome };
+
+/** A walking worker's messages: outcomes as it goes, then the discovery or what stopped it. */
+export type WalkMessage = { walked: Walked[] } | { walkDone: Discovery } | { walkFailed: { message: string; hint: string | undefined; usage: boolean; stack: string | undefined } };
 
 /** What a worker is given: a text to analyse, or a path to read, skip, prefilter and analyse. */
 export type Job = { index: number; file: string } & ({ text: string } | { maxFileSize: number; explicit: boolean; prefilter: boolean });
@@ -31,6 +52,8 @@ const STREAM_BATCH = 64;
  * real-corpus scan (bench/corpora.md) peaks ~55 MiB lower (about 290 against 345 MiB) and runs no slower.
  */
 const YOUNG_GENERATION_MB = 4;
+/** The walking worker's young generation, in MiB (startWalker). */
+const WALKER_YOUNG_GENERATION_MB = 16;
 /**
  * A worker's heap cap, in MiB, so that two workers and the main thread stay under 300 MiB: the
  * largest files of the real corpus and the real-world sample (1.7 MB bundles) need ~90. A file that
@@ -59,13 +82,53 @@ export interface ScanStream {
   done(): Promise<Map<string, Scanned>>;
 }
 
-export function startPool(workers: number, options: FactsOptions, stackSizeMb?: number): FactsPool {
+/** A facts worker thread (src/facts/worker.ts). */
+function spawnWorker(options: FactsOptions, resourceLimits: ResourceLimits): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
   // Running from sources (tests under tsx), Node 20 does not pass loader hooks to workers: a
   // bootstrap registers tsx in the worker before importing the TypeScript entry.
   const entry: string | URL = fromSource
     ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((api) => { api.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); });`
     : new URL('./worker.js', import.meta.url);
+  return new Worker(entry, { eval: fromSource, workerData: { options }, resourceLimits });
+}
+
+export interface Walker {
+  /** The walk's discovery, once every outcome has been heard. */
+  readonly discovery: Promise<Discovery>;
+  close(): Promise<void>;
+}
+
+/**
+ * One worker that walks the tree and reads and prefilters what it finds, while this thread parses
+ * what it keeps: `onFile` hears each outcome as this thread takes the message. A walk that stops
+ * (a named path with nothing to scan) rejects as it would have here, with a UsageError.
+ */
+export function startWalker(request: WalkRequest, options: FactsOptions, onFile: (file: string, outcome: ReadOutcome) => void): Walker {
+  // It builds no syntax trees, only paths, listings and texts: a larger nursery than a parsing
+  // worker's (a sixth of its collections) costs little memory.
+  const thread = spawnWorker(options, { maxYoungGenerationSizeMb: WALKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: OLD_GENERATION_MB });
+  const discovery = new Promise<Discovery>((resolve, reject) => {
+    thread.on('message', (message: WalkMessage) => {
+      if ('walked' in message) {
+        for (const { file, outcome } of message.walked) onFile(file, outcome);
+      } else if ('walkDone' in message) {
+        resolve(message.walkDone);
+      } else {
+        const { message: text, hint, usage, stack } = message.walkFailed;
+        const error = usage ? new UsageError(text, hint) : new Error(text);
+        if (!usage && stack) error.stack = stack;
+        reject(error);
+      }
+    });
+    thread.once('error', reject);
+    thread.once('exit', (code) => reject(new Error(`the walking worker stopped (exit code ${code}) before the walk ended`)));
+  });
+  thread.postMessage({ walk: request });
+  return { discovery, close: async () => void (await thread.terminate()) };
+}
+
+export function startPool(workers: number, options: FactsOptions, stackSizeMb?: number): FactsPool {
   // The deep-stack thread is where files that overflowed a capped one go: no heap cap there.
   // The environment can lower the cap (tests of the out-of-memory path).
   const heapMb = Number(process.env.WS_MOCK_AUDIT_WORKER_HEAP_MB) || OLD_GENERATION_MB;
@@ -92,7 +155,7 @@ export function startPool(workers: number, options: FactsOptions, stackSizeMb?: 
     }
   };
   const spawn = (): void => {
-    const thread = new Worker(entry, { eval: fromSource, workerData: { options }, resourceLimits });
+    const thread = spawnWorker(options, resourceLimits);
     inFlight.set(thread, []);
     thread.on('message', (results: ({ index: number } & Scanned)[]) => {
       inFlight.get(thread)?.shift();

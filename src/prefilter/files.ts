@@ -1,0 +1,35 @@
+import { decodeChecked, readSourceBytes } from '../discover/read.js';
+import type { FactsOptions } from '../facts/options.js';
+import type { SkipReason } from '../types.js';
+import { createBytesPrefilter, createPrefilter, isMinifiedBytes, type BytesPrefilter } from './index.js';
+
+/**
+ * What reading a discovered file decides before any parse: not analysed (`message` is empty for
+ * `minified`, which the scan words itself), dropped by the prefilter, or kept with its text.
+ */
+export type ReadOutcome = { skipped: SkipReason; message: string } | { prefiltered: true } | { kept: string };
+
+/**
+ * Reads, skips and prefilters files by path, on whichever thread does the reading (a worker, or
+ * the scan's own for the first files of a walk). The prefilter tests bytes: most files are dropped
+ * without ever becoming strings. Without `prefilter` every readable source file is kept.
+ */
+export function createFileReader(options: FactsOptions, prefilter: boolean): (file: string, maxFileSize: number, explicit: boolean) => ReadOutcome {
+  let test: BytesPrefilter | undefined;
+  return (file, maxFileSize, explicit) => {
+    const read = readSourceBytes(file, maxFileSize);
+    if (!read.ok) return { skipped: read.skipped, message: read.message };
+    let decoded: string | undefined;
+    const text = (): string => (decoded ??= decodeChecked(read.bytes));
+    if (!explicit && isMinifiedBytes(file, read.bytes, text)) return { skipped: 'minified', message: '' };
+    test ??= prefilter ? bytesPrefilterOf(options) : () => true;
+    return test(read.bytes, text) ? { kept: text() } : { prefiltered: true };
+  };
+}
+
+function bytesPrefilterOf(options: FactsOptions): BytesPrefilter {
+  const bytes = createBytesPrefilter(options);
+  if (bytes) return bytes;
+  const test = createPrefilter(options);
+  return (_, text) => test(text());
+}
