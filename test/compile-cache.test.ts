@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
@@ -122,6 +123,32 @@ cache('the CLI bundle is cached as loading it compiles it, whichever run comes f
   const version = entryAfter(['--version']);
   // (A few bytes may differ between runs; the functions a scan compiles would add a good part.)
   assert.ok(Math.abs(scanned.length - version.length) < version.length * 0.02, `the scan (parse, link, rules, codemod) added none of its code: ${scanned.length} bytes against ${version.length}`);
+});
+
+cache('a large module is read as Latin-1 only when it is all ASCII: UTF-8 text stays intact, and Node still decides the format (as without the cache)', () => {
+  const dir = scratchDir('wma-cc-ascii-');
+  // Over the size from which modules are cached (and read by the cache's own loader hook).
+  const padding = `/*${'x'.repeat(70 * 1024)}*/\n`;
+  writeFiles(dir, {
+    'node_modules/plain/index.js': `${padding}module.exports = 'plain ' + 'text';\n`,
+    'node_modules/accented/index.js': `${padding}module.exports = 'café – ✓ 𝄞';\n`,
+    'node_modules/esm-only/package.json': '{ "type": "module" }\n',
+    'node_modules/esm-only/index.js': `${padding}export const value = 1;\n`,
+    'main.cjs': "const load = (name) => { try { return require(name); } catch (error) { return error.code; } };\nconsole.log(JSON.stringify(['plain', 'accented', 'esm-only'].map(load)));\n",
+  });
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const hook = path.join(root, 'dist', 'cli', 'compile-cache.js');
+  const script = `import { enableCompileCache } from ${JSON.stringify(hook)}; import { createRequire } from 'node:module';\nenableCompileCache({ NODE_COMPILE_CACHE: ${JSON.stringify(path.join(dir, 'cache'))} });\ncreateRequire(${JSON.stringify(path.join(dir, 'main.cjs'))})(${JSON.stringify(path.join(dir, 'main.cjs'))});\n`;
+  // What Node alone does with them (an ES module under `require`: an error, or the module where require(esm) is on).
+  const plain = spawnSync(process.execPath, [path.join(dir, 'main.cjs')], { cwd: dir, encoding: 'utf8' });
+  assert.is(plain.status, 0, plain.stderr);
+  const [plainText, accented, esm] = JSON.parse(plain.stdout) as unknown[];
+  assert.equal([plainText, accented], ['plain text', 'café – ✓ 𝄞']);
+  for (const run of ['compiles and writes the cache', 'reads the cache']) {
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
+    assert.is(child.status, 0, child.stderr);
+    assert.equal(JSON.parse(child.stdout), [plainText, accented, esm], run);
+  }
 });
 
 cache.run();
