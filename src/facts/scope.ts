@@ -150,8 +150,24 @@ export function analyseScopes(sf: ts.SourceFile): ScopeInfo {
       if (inits) existing.inits.push(...inits);
       return;
     }
-    const binding: Binding = { ...base, name, scope, refs: [], inits: inits ?? [] };
-    if (destructured) binding.destructured = destructured;
+    // Every field named, in one order: one object shape for all bindings. Spreading `base` (whose
+    // fields vary by kind) made a shape per combination and a generic copy per binding, and setting
+    // `role` or `genuine` later another shape, so every read of a binding's field met several.
+    const binding: Binding = {
+      name,
+      kind: base.kind,
+      scope,
+      decl: base.decl,
+      inits: inits ?? [],
+      destructured,
+      paramIndex: base.paramIndex,
+      fnNode: base.fnNode,
+      typeNode: base.typeNode,
+      importInfo: base.importInfo,
+      refs: [],
+      role: undefined,
+      genuine: undefined,
+    };
     scope.bindings.set(name, binding);
   };
 
