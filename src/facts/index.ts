@@ -4,7 +4,7 @@ import {
   isConstructorDeclaration, isExportAssignment, isExportDeclaration, isExpressionWithTypeArguments, isFunctionDeclaration, isFunctionExpression,
   isIdentifier, isIfStatement, isMethodDeclaration, isNamedExports, isNamespaceExport, isNewExpression, isObjectLiteralExpression,
   isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isShorthandPropertyAssignment, isStringLiteral, isStringLiteralLike,
-  isTypeNode, isVariableDeclaration, isVariableStatement, Kind,
+  isVariableDeclaration, isVariableStatement, Kind, kindTable, TYPE_NODE_KINDS,
 } from './syntax.js';
 import type { Binding } from './scope.js';
 import type {
@@ -193,12 +193,6 @@ const IN_FUNCTION_KINDS = kindTable([
   Kind.ReturnStatement, Kind.ArrowFunction, Kind.CallExpression, Kind.NewExpression, Kind.AsExpression, Kind.TypeAssertionExpression,
 ]);
 
-function kindTable(kinds: ts.SyntaxKind[]): Uint8Array {
-  const table = new Uint8Array(Math.max(...kinds) + 1);
-  for (const kind of kinds) table[kind] = 1;
-  return table;
-}
-
 function findRegistrations(a: Analysis): Walk {
   const recognizers = FRAMEWORKS;
   const before = a.registrations.size;
@@ -231,7 +225,7 @@ function findRegistrations(a: Analysis): Walk {
     const start = visited++;
     const outer = fnId;
     if (isFunctionLike(node)) fnId = a.scopes.fnIds.get(node) ?? fnId;
-    const typeStart = !inType && isTypeNode(node) && !isExpressionWithTypeArguments(node);
+    const typeStart = !inType && TYPE_NODE_KINDS[node.kind] === 1 && !isExpressionWithTypeArguments(node);
     if (!inType && !typeStart) {
       const kind = node.kind;
       if (LOOP_KINDS[kind] === 1 || (fnId !== -1 ? IN_FUNCTION_KINDS[kind] === 1 : kind === Kind.BinaryExpression)) {

@@ -3,7 +3,7 @@ import {
   isArrowFunction, isAsExpression, isBinaryExpression, isCallExpression, isCatchClause, isClassDeclaration, isExternalModuleReference,
   isFunctionDeclaration, isFunctionExpression, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isInterfaceDeclaration,
   isNamespaceImport, isObjectBindingPattern, isOmittedExpression, isStringLiteral, isStringLiteralLike, isTypeAliasDeclaration,
-  isTypeAssertionExpression, isTypeNode, isTypeReferenceNode, isVariableDeclaration, Kind,
+  isTypeAssertionExpression, isTypeReferenceNode, isVariableDeclaration, Kind, kindTable, TYPE_NODE_KINDS,
 } from './syntax.js';
 
 /** What a binding is known to hold in WebSocket terms. */
@@ -123,6 +123,19 @@ function isConstType(type: ts.TypeNode): boolean {
   return isTypeReferenceNode(type) && isIdentifier(type.typeName) && type.typeName.text === 'const';
 }
 
+/**
+ * Kinds the scope walk does more with than visit the children: declarations, scopes, assignments,
+ * and type annotations (skipped). Every other node goes straight to its children.
+ */
+const SCOPE_KINDS = (() => {
+  const table = kindTable([
+    Kind.TypeAliasDeclaration, Kind.InterfaceDeclaration, Kind.ImportDeclaration, Kind.ImportEqualsDeclaration, Kind.ClassDeclaration,
+    Kind.VariableDeclaration, Kind.CatchClause, Kind.BinaryExpression,
+  ]);
+  for (let kind = 0; kind < table.length; kind++) if (TYPE_NODE_KINDS[kind] === 1 || FUNCTION_KINDS[kind] === 1) table[kind] = 1;
+  return table;
+})();
+
 /** Builds the lexical scopes of a file: one per function, let/const treated as function-scoped. */
 export function analyseScopes(sf: ts.SourceFile): ScopeInfo {
   const module: Scope = { node: sf, parent: undefined, bindings: new Map(), fnId: -1 };
@@ -204,11 +217,19 @@ export function analyseScopes(sf: ts.SourceFile): ScopeInfo {
       }
       return;
     }
+    // Most nodes are none of the kinds below: straight to their children.
+    if (SCOPE_KINDS[kind] === 0) {
+      const outer = scopeOfChildren;
+      scopeOfChildren = scope;
+      ts.forEachChild(node, visitChild);
+      scopeOfChildren = outer;
+      return;
+    }
     if (isTypeAliasDeclaration(node) || isInterfaceDeclaration(node)) {
       typeDecls.set(node.name.text, node);
       return;
     }
-    if (isTypeNode(node)) return;
+    if (TYPE_NODE_KINDS[kind] === 1) return;
 
     if (isImportDeclaration(node) && isStringLiteral(node.moduleSpecifier)) {
       const source = node.moduleSpecifier.text;
@@ -291,11 +312,6 @@ export function analyseScopes(sf: ts.SourceFile): ScopeInfo {
 
     if (isBinaryExpression(node) && node.operatorToken.kind === Kind.EqualsToken && isIdentifier(node.left)) {
       pendingAssigns.push({ name: node.left.text, scope, value: node.right });
-    }
-
-    if (isIdentifier(node) && isValueReference(node)) {
-      pendingIds.push(node);
-      pendingScopes.push(scope);
     }
 
     const outer = scopeOfChildren;
