@@ -10,7 +10,7 @@ import { startWalker, type Extracted } from '../src/facts/pool.js';
 
 const kept = suite('kept files: this thread and the walking worker share them');
 
-/** A `ws` server module of about 2 KB whose handler differs by `n`. */
+/** A `ws` server module of about 3.5 KB whose handler differs by `n`. */
 function serverModule(n: number): string {
   return `import { WebSocketServer } from 'ws';
 import { getRequestScopedSupervisor } from './supervisor';
@@ -31,8 +31,8 @@ const facts = (result: Extracted | undefined): unknown => (result && 'facts' in 
 kept('files lent to the walking worker come back with the facts this thread would give them; a failed worker hands its batch back', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'wma-kept-'));
   writeFileSync(path.join(dir, 'a.ts'), 'export const a = 1;\n');
-  // 200 files of ~2 KB: far more than the 256 KiB that has to wait before the worker takes a share.
-  const files = Array.from({ length: 200 }, (_, n) => ({ file: path.join(dir, `server${n}.ts`), text: serverModule(n) }));
+  // 400 files of ~3.5 KB: more than the 1 MiB that has to wait before the worker takes a share.
+  const files = Array.from({ length: 400 }, (_, n) => ({ file: path.join(dir, `server${n}.ts`), text: serverModule(n) }));
   const expected = new Map(files.map(({ file, text }) => [file, extractFacts(file, text, DEFAULT_FACTS_OPTIONS)]));
   const config = defaultConfig();
   for (const failing of [false, true]) {

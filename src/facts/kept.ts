@@ -9,10 +9,11 @@ type Helper = (items: Item[]) => Promise<Extracted[] | undefined>;
 /** Text (in UTF-16 units) lent to the worker at a time: a few files, so that neither thread waits long on the other at the end. */
 const LEND_BATCH = 64 * 1024;
 /**
- * Text still waiting when the worker's walk ends below which it is not lent any: loading the parser
- * and warming it up in a second isolate costs more than the worker would take off this thread.
+ * Text still waiting when the worker's walk ends below which it is not lent any (about a second of
+ * parsing here): loading the parser and warming it up in a second isolate costs more than the worker
+ * would take off this thread, and on a busy machine the worker's core is not free anyway.
  */
-const LEND_FROM = 256 * 1024;
+const LEND_FROM = 1024 * 1024;
 
 /**
  * The files a cold scan's walking worker keeps, analysed on this thread in the order they come,
