@@ -12,7 +12,6 @@
 //
 // The parsed tree goes in through a type oracle that knows no types (as test/linear-analysis does):
 // `extractFacts` then skips its own parse, and its syntactic analysis is unchanged.
-import { ts } from '@ts-morph/common';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -74,9 +73,8 @@ async function run(listFile: string, dist: string, out: string | undefined, repe
   const listed = JSON.parse(readFileSync(listFile, 'utf8')) as FileList;
   const facts = (await import(pathToFileURL(path.join(dist, 'src', 'facts', 'index.js')).href)) as typeof import('../src/facts/index.js');
   const only = flag('--only');
-  // Every build compared is handed the same trees: parsed as this worktree's scan parses.
+  // Every build compared is handed the same trees: parsed as this worktree's scan parses (`parseSource`).
   const own = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'facts', 'index.js')).href)) as typeof import('../src/facts/index.js');
-  const parseOptions = own.PARSE_OPTIONS;
   const texts = listed.files.filter((file) => !only || file.includes(only)).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
   const results = new Map<string, FileFacts | { error: string }>();
   const timings = new Map<string, Timing>();
@@ -97,7 +95,7 @@ async function run(listFile: string, dist: string, out: string | undefined, repe
     for (const { file, text } of texts) {
       const c0 = cpuMs();
       const t0 = performance.now();
-      const sf = ts.createSourceFile(file, text, parseOptions, true, facts.scriptKindOf(file));
+      const sf = own.parseSource(file, text);
       const t1 = performance.now();
       const c1 = cpuMs();
       const oracle: TypeOracle = { sourceFile: () => sf, httpKindOfType: () => undefined, parameterPositions: () => [], roleOf: () => undefined };

@@ -49,6 +49,11 @@ export interface Analysis {
   importsMockLibrary?: boolean;
   /** Built on first use: `this.x = …` values by member name, and ES5 prototype methods by owner. */
   members?: MemberIndex;
+  /**
+   * Set once the registration walk is done: every assignment to a member (`x.y = …`), in the order
+   * `memberIndex`'s own walk would meet them, so that an index built after the walk needs no walk.
+   */
+  memberAssignments?: ts.BinaryExpression[];
 }
 
 interface MemberIndex {
@@ -375,6 +380,40 @@ export function targetOfBinding(a: Analysis, binding: Binding | undefined, name:
 function memberIndex(a: Analysis): MemberIndex {
   if (a.members) return a.members;
   const index: MemberIndex = { thisAssigned: new Map(), prototypeMethods: new Map() };
+  if (a.memberAssignments) {
+    for (const node of a.memberAssignments) indexMemberAssignment(a, index, node);
+  } else {
+    // Asked during the registration walk (a recogniser resolving `this.x`): a walk of its own.
+    const pending: ts.Node[] = [a.sf];
+    // Tokens have no children and are no assignment: not worth a place on the stack.
+    const push = (child: ts.Node): void => {
+      if (child.kind > Kind.LastToken) pending.push(child);
+    };
+    while (pending.length > 0) {
+      const node = pending.pop() as ts.Node;
+      if (isBinaryExpression(node) && node.operatorToken.kind === Kind.EqualsToken && isPropertyAccessExpression(node.left)) indexMemberAssignment(a, index, node);
+      ts.forEachChild(node, push);
+    }
+  }
+  a.members = index;
+  return index;
+}
+
+/**
+ * The order `memberIndex`'s walk meets nodes in (a stack: a node, then its children's subtrees
+ * last to first), from the registration walk's order (each node before its subtree, children first
+ * to last) and where each one's subtree ends in it: the later a subtree ends, the sooner it is met,
+ * and of subtrees that end together, the outer one first. The order matters: a later
+ * `Owner.prototype.m = …` wins, and `this.x` values are tried in it.
+ */
+export function inMemberIndexOrder<T>(nodes: T[], starts: number[], ends: number[]): T[] {
+  const order = nodes.map((_, index) => index);
+  order.sort((x, y) => (ends[y] as number) - (ends[x] as number) || (starts[x] as number) - (starts[y] as number));
+  return order.map((index) => nodes[index] as T);
+}
+
+/** One `x.y = …` (`node.left` is a member access). */
+function indexMemberAssignment(a: Analysis, index: MemberIndex, node: ts.BinaryExpression): void {
   const addMethod = (owner: string, name: string, fnNode: ts.Node): void => {
     const fn = a.scopes.fnIds.get(fnNode);
     if (fn === undefined) return;
@@ -382,33 +421,20 @@ function memberIndex(a: Analysis): MemberIndex {
     methods.set(name, fn);
     index.prototypeMethods.set(owner, methods);
   };
-  const pending: ts.Node[] = [a.sf];
-  // Tokens have no children and are no assignment: not worth a place on the stack.
-  const push = (child: ts.Node): void => {
-    if (child.kind > Kind.LastToken) pending.push(child);
-  };
-  while (pending.length > 0) {
-    const node = pending.pop() as ts.Node;
-    if (isBinaryExpression(node) && node.operatorToken.kind === Kind.EqualsToken && isPropertyAccessExpression(node.left)) {
-      const left = node.left;
-      const right = unwrap(node.right);
-      if (left.expression.kind === Kind.ThisKeyword) {
-        const list = index.thisAssigned.get(left.name.text) ?? [];
-        list.push(node.right);
-        index.thisAssigned.set(left.name.text, list);
-      } else if (isPropertyAccessExpression(left.expression) && left.expression.name.text === 'prototype' && isFunctionLike(right)) {
-        addMethod(left.expression.expression.getText(a.sf), left.name.text, right);
-      } else if (left.name.text === 'prototype' && isObjectLiteralExpression(right)) {
-        for (const prop of right.properties) {
-          const value = isMethodDeclaration(prop) ? prop : isPropertyAssignment(prop) ? unwrap(prop.initializer) : undefined;
-          if (value && isFunctionLike(value) && prop.name && isIdentifier(prop.name)) addMethod(left.expression.getText(a.sf), prop.name.text, value);
-        }
-      }
+  const left = node.left as ts.PropertyAccessExpression;
+  const right = unwrap(node.right);
+  if (left.expression.kind === Kind.ThisKeyword) {
+    const list = index.thisAssigned.get(left.name.text) ?? [];
+    list.push(node.right);
+    index.thisAssigned.set(left.name.text, list);
+  } else if (isPropertyAccessExpression(left.expression) && left.expression.name.text === 'prototype' && isFunctionLike(right)) {
+    addMethod(left.expression.expression.getText(a.sf), left.name.text, right);
+  } else if (left.name.text === 'prototype' && isObjectLiteralExpression(right)) {
+    for (const prop of right.properties) {
+      const value = isMethodDeclaration(prop) ? prop : isPropertyAssignment(prop) ? unwrap(prop.initializer) : undefined;
+      if (value && isFunctionLike(value) && prop.name && isIdentifier(prop.name)) addMethod(left.expression.getText(a.sf), prop.name.text, value);
     }
-    ts.forEachChild(node, push);
   }
-  a.members = index;
-  return index;
 }
 
 /** Methods given to `Owner.prototype` in this file. */

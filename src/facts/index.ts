@@ -23,6 +23,7 @@ import {
   calleeName,
   canonicalName,
   createAnalysis,
+  inMemberIndexOrder,
   isReturned,
   isReturnedThroughBinding,
   isSentOnly,
@@ -57,6 +58,32 @@ const MAX_REGISTRATION_PASSES = 3;
  */
 export const PARSE_OPTIONS: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
 
+/**
+ * Parses a file as the scan analyses it: with every node's `parent` set. TypeScript's own fix-up
+ * (`setParentNodes`) walks through `forEachChildRecursively`, which builds an array and a closure
+ * for every node (275,000 of them in a 1.4 MB bundle, about a fifth of that file's cold parse and
+ * as much short-lived garbage again); one recursive walk over what `forEachChild` reaches sets the
+ * same parents, JSDoc aside, which PARSE_OPTIONS never parses (test/parents.test.ts compares them).
+ */
+export function parseSource(file: string, text: string): ts.SourceFile {
+  const sf = ts.createSourceFile(file, text, PARSE_OPTIONS, false, scriptKindOf(file));
+  parentOfChildren = sf;
+  ts.forEachChild(sf, bindParent);
+  return sf;
+}
+
+/** The node whose children `bindParent` is visiting: one callback for the whole walk, not a closure per node. */
+let parentOfChildren: ts.Node;
+const bindParent = (child: ts.Node): void => {
+  (child as { parent: ts.Node }).parent = parentOfChildren;
+  // Tokens have no children.
+  if (child.kind <= Kind.LastToken) return;
+  const outer = parentOfChildren;
+  parentOfChildren = child;
+  ts.forEachChild(child, bindParent);
+  parentOfChildren = outer;
+};
+
 export function scriptKindOf(file: string): ts.ScriptKind {
   if (/\.(ts|mts|cts)$/.test(file)) return ts.ScriptKind.TS;
   if (/\.tsx$/.test(file)) return ts.ScriptKind.TSX;
@@ -67,7 +94,7 @@ export function scriptKindOf(file: string): ts.ScriptKind {
 /** Parses one file and returns plain, serialisable facts about it. Never executes anything. */
 export function extractFacts(file: string, text: string, options: FactsOptions, oracle?: TypeOracle): FileFacts {
   const typed = oracle?.sourceFile(file);
-  const sf = typed && typed.text === text ? typed : ts.createSourceFile(file, text, PARSE_OPTIONS, true, scriptKindOf(file));
+  const sf = typed && typed.text === text ? typed : parseSource(file, text);
   const scopes = analyseScopes(sf);
   const a = createAnalysis(sf, scopes, options, sf === typed ? oracle : undefined);
   const walk = findRegistrations(a);
@@ -88,13 +115,9 @@ export function extractFacts(file: string, text: string, options: FactsOptions, 
   const imports = new Set<string>();
 
   // One loop over the nodes the registration walk recorded, in the same order: not another walk.
-  const { nodes, ends, fns } = walk;
+  const { nodes, fns } = walk;
   for (let index = 0; index < nodes.length; index++) {
     const node = nodes[index] as ts.Node;
-    if (isTypeNode(node) && !isExpressionWithTypeArguments(node)) {
-      index = (ends[index] as number) - 1;
-      continue;
-    }
     const fn = functions[fns[index] as number];
     // One read of the kind per node, then only what that kind needs.
     switch (node.kind) {
@@ -147,13 +170,33 @@ export function extractFacts(file: string, text: string, options: FactsOptions, 
 }
 
 /**
- * Every node in walk order, the index just past each one's subtree, and the id of the function
+ * The nodes the loop in `extractFacts` acts on, in walk order, each with the id of the function
  * around it (the nearest enclosing function the scope walk entered, itself included; -1 outside).
+ * Only those: recording every node (200,000 in a 1.4 MB bundle, with each one's subtree end) took
+ * three arrays of that length, about half of what extraction adds to the heap on top of the tree,
+ * and the loop read them all. What is left out is what the loop skipped or did nothing with:
+ * type annotations and what is in them, kinds it has no case for, and identifiers that
+ * `collectOuterRef` drops at once (decided from the scope walk's references, which nothing changes).
  */
 interface Walk {
   nodes: ts.Node[];
-  ends: number[];
   fns: number[];
+}
+
+/** Kinds the loop in `extractFacts` acts on wherever they are, as a table (one look-up per node). */
+const LOOP_KINDS = kindTable([
+  Kind.ImportDeclaration, Kind.ExportDeclaration, Kind.CallExpression, Kind.ClassDeclaration, Kind.ClassExpression,
+  Kind.IfStatement, Kind.ConditionalExpression,
+]);
+/** Kinds `collectInFunction` acts on (identifiers are decided apart), inside a function. */
+const IN_FUNCTION_KINDS = kindTable([
+  Kind.ReturnStatement, Kind.ArrowFunction, Kind.CallExpression, Kind.NewExpression, Kind.AsExpression, Kind.TypeAssertionExpression,
+]);
+
+function kindTable(kinds: ts.SyntaxKind[]): Uint8Array {
+  const table = new Uint8Array(Math.max(...kinds) + 1);
+  for (const kind of kinds) table[kind] = 1;
+  return table;
 }
 
 function findRegistrations(a: Analysis): Walk {
@@ -162,38 +205,63 @@ function findRegistrations(a: Analysis): Walk {
   const rolesBefore = countRoles(a);
   // Calls on a member and assignments to one: the only nodes where a recogniser that reads roles can match.
   const again: ts.Node[] = [];
-  const walk: Walk = { nodes: [], ends: [], fns: [] };
+  const walk: Walk = { nodes: [], fns: [] };
+  const { refOf } = a.scopes;
+  // Member assignments with where their subtrees start and end in the walk: memberIndex's input.
+  const assignments: ts.BinaryExpression[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let visited = 0;
   let fnId = -1;
+  // Inside a type annotation (not an `extends` expression): the loop skips it whole, recognisers still see it.
+  let inType = false;
   const visit = (node: ts.Node): void => {
-    const index = walk.nodes.length;
-    // Tokens have no children and no recogniser looks at one; of them only identifiers are read later.
+    // Tokens have no children and no recogniser looks at one; of them only identifiers are read later,
+    // and only those `collectOuterRef` would look further at: a variable or import of an outer function.
     if (node.kind <= Kind.LastToken) {
-      if (node.kind === Kind.Identifier) {
-        walk.nodes.push(node);
-        walk.ends.push(index + 1);
-        walk.fns.push(fnId);
+      if (node.kind === Kind.Identifier && fnId !== -1 && !inType) {
+        const binding = refOf.get(node as ts.Identifier);
+        if (binding && (binding.kind === 'var' || binding.kind === 'import') && binding.scope.fnId !== fnId) {
+          walk.nodes.push(node);
+          walk.fns.push(fnId);
+        }
       }
       return;
     }
+    const start = visited++;
     const outer = fnId;
     if (isFunctionLike(node)) fnId = a.scopes.fnIds.get(node) ?? fnId;
-    walk.nodes.push(node);
-    walk.ends.push(0);
-    walk.fns.push(fnId);
+    const typeStart = !inType && isTypeNode(node) && !isExpressionWithTypeArguments(node);
+    if (!inType && !typeStart) {
+      const kind = node.kind;
+      if (LOOP_KINDS[kind] === 1 || (fnId !== -1 ? IN_FUNCTION_KINDS[kind] === 1 : kind === Kind.BinaryExpression)) {
+        walk.nodes.push(node);
+        walk.fns.push(fnId);
+      }
+    }
     if (isCallExpression(node)) {
       for (const r of recognizers) r.onCall?.(a, node);
       if (isPropertyAccessExpression(unwrap(node.expression))) again.push(node);
     } else if (isClassDeclaration(node) || isClassExpression(node)) for (const r of recognizers) r.onClass?.(a, node);
     else if (isBinaryExpression(node) && node.operatorToken.kind === Kind.EqualsToken) {
       for (const r of recognizers) r.onAssignment?.(a, node);
-      if (isPropertyAccessExpression(node.left)) again.push(node);
+      if (isPropertyAccessExpression(node.left)) {
+        again.push(node);
+        assignments.push(node);
+        starts.push(start);
+        ends.push(-1);
+      }
     } else if (isObjectLiteralExpression(node)) for (const r of recognizers) r.onObject?.(a, node);
     else if (isFunctionLike(node)) for (const r of recognizers) r.onFunction?.(a, node);
+    const assigned = assignments.length - 1;
+    if (typeStart) inType = true;
     ts.forEachChild(node, visit);
-    walk.ends[index] = walk.nodes.length;
+    if (typeStart) inType = false;
+    if (assigned >= 0 && starts[assigned] === start) ends[assigned] = visited;
     fnId = outer;
   };
   visit(a.sf);
+  a.memberAssignments = inMemberIndexOrder(assignments, starts, ends);
   // Handlers named by reference may be declared before they are registered; their parameters only
   // get roles on the way, so look again while something new is learnt. Only recognisers that read
   // roles can match anew (the others register the same handlers with the same roles, which changes

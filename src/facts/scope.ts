@@ -131,7 +131,10 @@ export function analyseScopes(sf: ts.SourceFile): ScopeInfo {
   const fnNodes: ts.Node[] = [];
   const fnParents: number[] = [];
   const typeDecls = new Map<string, ts.TypeAliasDeclaration | ts.InterfaceDeclaration>();
-  const pendingRefs: { id: ts.Identifier; scope: Scope }[] = [];
+  // References waiting for the final bindings, as two parallel arrays (an object per reference,
+  // 100,000 of them in a 1.4 MB bundle, weighed on the heap at its fullest).
+  const pendingIds: ts.Identifier[] = [];
+  const pendingScopes: Scope[] = [];
   const pendingAssigns: { name: string; scope: Scope; value: ts.Expression }[] = [];
 
   /** One object per binding, built in one step (patterns would otherwise copy `base` twice per name). */
@@ -179,7 +182,10 @@ export function analyseScopes(sf: ts.SourceFile): ScopeInfo {
     // Tokens (a third of the nodes or more) have no children; of them only identifiers matter here.
     const kind = node.kind;
     if (kind <= Kind.LastToken) {
-      if (kind === Kind.Identifier && isValueReference(node as ts.Identifier)) pendingRefs.push({ id: node as ts.Identifier, scope });
+      if (kind === Kind.Identifier && isValueReference(node as ts.Identifier)) {
+        pendingIds.push(node as ts.Identifier);
+        pendingScopes.push(scope);
+      }
       return;
     }
     if (isTypeAliasDeclaration(node) || isInterfaceDeclaration(node)) {
@@ -272,7 +278,8 @@ export function analyseScopes(sf: ts.SourceFile): ScopeInfo {
     }
 
     if (isIdentifier(node) && isValueReference(node)) {
-      pendingRefs.push({ id: node, scope });
+      pendingIds.push(node);
+      pendingScopes.push(scope);
     }
 
     const outer = scopeOfChildren;
@@ -287,8 +294,9 @@ export function analyseScopes(sf: ts.SourceFile): ScopeInfo {
   visit(sf, module);
 
   const refOf = new Map<ts.Identifier, Binding>();
-  for (const { id, scope } of pendingRefs) {
-    const binding = lookup(scope, id.text);
+  for (let index = 0; index < pendingIds.length; index++) {
+    const id = pendingIds[index] as ts.Identifier;
+    const binding = lookup(pendingScopes[index], id.text);
     if (!binding) continue;
     binding.refs.push(id);
     refOf.set(id, binding);

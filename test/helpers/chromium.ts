@@ -135,7 +135,17 @@ export async function openPage(binary: string): Promise<Page> {
       const stopped = Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       child.kill();
       await stopped;
-      rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+      // Chromium's helper processes (crashpad, a zygote) can outlive the browser and still write a
+      // file or two into the profile: try again once they have had time to go, and never let a
+      // leftover temporary folder fail the test that used the browser.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+          return;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
     },
   };
   listeners.push((message) => {
