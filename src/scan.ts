@@ -14,6 +14,7 @@ import { compareText as cmp } from './compare.js';
 import { describeError, isStackOverflow } from './errors.js';
 import { isActionable, mayRewrite, verdictKey, withVerdicts } from './codemod/actionable.js';
 import { createPrefilter, isMinified } from './prefilter/index.js';
+import { KeptFiles } from './facts/kept.js';
 import type { RuleFinding } from './rule.js';
 import type { FileError, FileFacts, Finding, Severity, SkipReason, SuppressionFact } from './types.js';
 
@@ -152,23 +153,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   };
   // A cold scan whose worker walks, reads and prefilters (fewer than PARSING_WORKERS_FROM_JOBS
   // threads) analyses the files it keeps here, each as soon as its text comes in and this thread is free.
-  const keptFacts = new Map<string, Extracted>();
-  const keptQueue: { file: string; text: string }[] = [];
-  let draining: Promise<void> | undefined;
-  /** Milliseconds this thread spent analysing kept files while the worker walked (counted as facts, not discover). */
-  let keptMs = 0;
-  const drain = async (): Promise<void> => {
+  const kept = new KeptFiles(async () => {
     const facts = await parser();
-    const started = performance.now();
-    for (const { file, text } of keptQueue.splice(0)) keptFacts.set(file, extractHere(facts, file, text));
-    keptMs += performance.now() - started;
-    draining = undefined;
-  };
-  const keep = (file: string, text: string): Scanned => {
-    keptQueue.push({ file, text });
-    draining ??= drain();
-    return { kept: '' };
-  };
+    return (file, text) => extractHere(facts, file, text);
+  });
   let reader: SourceReader = workTreeReader;
   let discovery: Discovery;
   let walkReplayed = false;
@@ -188,9 +176,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     discovery = replayed ? { inputs: replayed, errors: [] } : discoverFiles(paths, cwd, config, includeTests, trace);
     cache.recordDiscovery(key, discovery.inputs, replayed ? undefined : trace, paths.map((given) => path.resolve(cwd, given)));
   } else {
-    discovery = await walkIntoWorkers(paths, cwd, config, includeTests, options, jobs, prefilterOn, keep, parser, (pool) => (cold = pool));
+    discovery = await walkIntoWorkers(paths, cwd, config, includeTests, options, jobs, prefilterOn, kept, parser, (pool) => (cold = pool));
   }
-  const walkedWhileParsing = Math.round(keptMs);
+  const walkedWhileParsing = Math.round(kept.ms);
   const timings = { discover: clock.lap() - walkedWhileParsing, read: 0, facts: 0, link: 0, rules: 0 };
   if (options.overlay) reader = withOverlay(reader, options.overlay);
   const errors: FileError[] = [...discovery.errors];
@@ -396,7 +384,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   /** The cold scan in workers: outcomes of reading and prefiltering are counted here, as the loop above does. */
   const scanInWorkers = async (coldScan: ColdScan): Promise<FileFacts[]> => {
     const outcomes = await coldScan.outcomes();
-    await draining;
+    await kept.settled();
     if (!coldScan.pool) await coldScan.close();
     const analysed: { file: string; text: string }[] = [];
     const results: Extracted[] = [];
@@ -410,7 +398,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
         if (outcome.skipped !== 'minified') errors.push({ file, message: outcome.message, kind: outcome.skipped });
         skip(file, undefined, outcome.skipped, outcome.skipped === 'minified' ? MINIFIED_MESSAGE : outcome.message);
       } else {
-        const result = 'kept' in outcome ? keptFacts.get(file) : outcome;
+        const result = 'kept' in outcome ? kept.outcomes.get(file) : outcome;
         if (!result) throw new Error(`${file} was kept by the prefilter but not analysed`);
         // Only a file that overflowed the stack needs its text here, to be analysed again.
         const overflowed = 'error' in result && result.overflow;
@@ -534,8 +522,9 @@ const HAND_OVER = Symbol('hand the walk over');
  * - with PARSING_WORKERS_FROM_JOBS threads or more, `jobs` workers start once the walk has found
  *   that many files, and read, prefilter and parse each file it finds while it goes on;
  * - with fewer, a worker walks the tree again from the start, reading and prefiltering every file,
- *   and `keep` takes each kept text to be analysed here while the worker goes on; this thread
- *   loads the parser (`preload`) meanwhile.
+ *   and `kept` takes each kept text to be analysed here while the worker goes on (this thread loads
+ *   the parser, `preload`, meanwhile); once its walk is done, the worker takes a share of what is
+ *   still waiting.
  * Either way every core works from the first files on.
  */
 async function walkIntoWorkers(
@@ -546,7 +535,7 @@ async function walkIntoWorkers(
   options: ScanOptions,
   jobs: number,
   prefilter: boolean,
-  keep: (file: string, text: string) => Scanned,
+  kept: KeptFiles,
   preload: () => Promise<unknown>,
   started: (cold: ColdScan) => void,
 ): Promise<Discovery> {
@@ -585,8 +574,15 @@ async function walkIntoWorkers(
   // parse what it keeps, has the most to do. It loads the parser meanwhile (a tree this large
   // nearly always holds some file to parse).
   const outcomes = new Map<string, Scanned>();
-  const walker = startWalker({ paths, cwd, config, includeTests, prefilter }, config.facts, (file, outcome) => outcomes.set(file, 'kept' in outcome ? keep(file, outcome.kept) : outcome));
-  const done = walker.discovery.then(() => outcomes);
+  const walker = startWalker({ paths, cwd, config, includeTests, prefilter }, config.facts, (file, outcome) => {
+    if ('kept' in outcome) kept.keep(file, outcome.kept);
+    outcomes.set(file, 'kept' in outcome ? { kept: '' } : outcome);
+  });
+  const done = walker.discovery.then(() => {
+    // Its walk done, the worker can take a share of the files still waiting here.
+    kept.help(walker.parse);
+    return outcomes;
+  });
   // Whatever the walk's outcome, nobody waits on this one but the scan, after the walk.
   done.catch(() => undefined);
   started({ outcomes: () => done, workers: 1, pool: undefined, close: () => walker.close() });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readSource, readSourceBytes } from '../src/discover/read.js';
+import { createReusingReader, readSource, readSourceBytes } from '../src/discover/read.js';
 import { DEFAULT_FACTS_OPTIONS } from '../src/facts/index.js';
 import { customHint, HINTS, holds, TYPE_AWARE_HINT, type Hint } from '../src/prefilter/hints.js';
 import { createBytesPrefilter, createPrefilter, isMinified, isMinifiedBytes } from '../src/prefilter/index.js';
@@ -177,6 +177,25 @@ scanner('readSourceBytes skips what readSource skips, for the same reasons', () 
     writeFileSync(path.join(dir, 'large.ts'), 'x'.repeat(100));
     const large = readSourceBytes(path.join(dir, 'large.ts'), 10);
     assert.is(large.ok ? 'read' : large.skipped, 'tooLarge');
+
+    // The reader that reuses one buffer reads the same bytes and skips for the same reasons, also
+    // for files larger than its buffer (which grows) and after them for smaller ones again.
+    const reuse = createReusingReader();
+    const sizes = { 'exact.ts': 64 * 1024, 'big.ts': 200_000, 'bigger.ts': 600_000, 'small.ts': 3 };
+    for (const [name, size] of Object.entries(sizes)) writeFileSync(path.join(dir, name), Buffer.alloc(size, name.charCodeAt(0)));
+    for (const name of [...Object.keys(samples).map((sample) => `${sample}.ts`), ...Object.keys(sizes), 'small.ts', 'missing.ts']) {
+      const file = path.join(dir, name);
+      const once = readSourceBytes(file, 1_000_000);
+      const reused = reuse(file, 1_000_000);
+      assert.is(reused.ok, once.ok, name);
+      if (!reused.ok && !once.ok) assert.equal([reused.skipped, reused.message], [once.skipped, once.message], name);
+      if (reused.ok && once.ok) assert.ok(Buffer.from(reused.bytes).equals(once.bytes), name);
+    }
+    for (const limit of [10, 99, 150_000]) {
+      const once = readSourceBytes(path.join(dir, limit === 150_000 ? 'big.ts' : 'large.ts'), limit);
+      const reused = reuse(path.join(dir, limit === 150_000 ? 'big.ts' : 'large.ts'), limit);
+      assert.equal(reused.ok ? 'read' : [reused.skipped, reused.message], once.ok ? 'read' : [once.skipped, once.message], `limit ${limit}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -96,6 +96,12 @@ function spawnWorker(options: FactsOptions, resourceLimits: ResourceLimits): Wor
 export interface Walker {
   /** The walk's discovery, once every outcome has been heard. */
   readonly discovery: Promise<Discovery>;
+  /**
+   * Once its walk is done the worker can analyse files too (it loads the parser for the first):
+   * their outcomes in order, or undefined when the thread failed (out of memory, stopped), for the
+   * caller to analyse them itself.
+   */
+  parse(items: { file: string; text: string }[]): Promise<Extracted[] | undefined>;
   close(): Promise<void>;
 }
 
@@ -105,12 +111,22 @@ export interface Walker {
  * (a named path with nothing to scan) rejects as it would have here, with a UsageError.
  */
 export function startWalker(request: WalkRequest, options: FactsOptions, onFile: (file: string, outcome: ReadOutcome) => void): Walker {
-  // It builds no syntax trees, only paths, listings and texts: a larger nursery than a parsing
-  // worker's (a sixth of its collections) costs little memory.
+  // It builds no syntax trees while it walks, only paths, listings and texts: a larger nursery than a
+  // parsing worker's (a sixth of its collections) costs little memory.
   const thread = spawnWorker(options, { maxYoungGenerationSizeMb: WALKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: OLD_GENERATION_MB });
+  /** Parse requests not answered yet, oldest first (the thread answers in order). */
+  const answers: ((results: Extracted[] | undefined) => void)[] = [];
+  let broken = false;
   const discovery = new Promise<Discovery>((resolve, reject) => {
-    thread.on('message', (message: WalkMessage) => {
-      if ('walked' in message) {
+    const fail = (error: Error): void => {
+      broken = true;
+      for (const answer of answers.splice(0)) answer(undefined);
+      reject(error);
+    };
+    thread.on('message', (message: WalkMessage | ({ index: number } & Extracted)[]) => {
+      if (Array.isArray(message)) {
+        answers.shift()?.(message.map(({ index: _index, ...result }) => result));
+      } else if ('walked' in message) {
         for (const { file, outcome } of message.walked) onFile(file, outcome);
       } else if ('walkDone' in message) {
         resolve(message.walkDone);
@@ -121,11 +137,21 @@ export function startWalker(request: WalkRequest, options: FactsOptions, onFile:
         reject(error);
       }
     });
-    thread.once('error', reject);
-    thread.once('exit', (code) => reject(new Error(`the walking worker stopped (exit code ${code}) before the walk ended`)));
+    thread.once('error', fail);
+    thread.once('exit', (code) => fail(new Error(`the walking worker stopped (exit code ${code}) before the walk ended`)));
   });
   thread.postMessage({ walk: request });
-  return { discovery, close: async () => void (await thread.terminate()) };
+  return {
+    discovery,
+    parse: (items) =>
+      broken
+        ? Promise.resolve(undefined)
+        : new Promise((resolve) => {
+            answers.push(resolve);
+            thread.postMessage({ items: items.map((item, index) => ({ index, ...item })) });
+          }),
+    close: async () => void (await thread.terminate()),
+  };
 }
 
 export function startPool(workers: number, options: FactsOptions, stackSizeMb?: number): FactsPool {

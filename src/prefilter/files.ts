@@ -1,4 +1,4 @@
-import { decodeChecked, readSourceBytes } from '../discover/read.js';
+import { createReusingReader, decodeChecked } from '../discover/read.js';
 import type { FactsOptions } from '../facts/options.js';
 import type { SkipReason } from '../types.js';
 import { createBytesPrefilter, createPrefilter, isMinifiedBytes, type BytesPrefilter } from './index.js';
@@ -16,8 +16,10 @@ export type ReadOutcome = { skipped: SkipReason; message: string } | { prefilter
  */
 export function createFileReader(options: FactsOptions, prefilter: boolean): (file: string, maxFileSize: number, explicit: boolean) => ReadOutcome {
   let test: BytesPrefilter | undefined;
+  // A kept file's text is decoded (copied) before the next read reuses the bytes.
+  const readBytes = createReusingReader();
   return (file, maxFileSize, explicit) => {
-    const read = readSourceBytes(file, maxFileSize);
+    const read = readBytes(file, maxFileSize);
     if (!read.ok) return { skipped: read.skipped, message: read.message };
     let decoded: string | undefined;
     const text = (): string => (decoded ??= decodeChecked(read.bytes));
