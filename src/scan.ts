@@ -522,10 +522,11 @@ const HAND_OVER = Symbol('hand the walk over');
  * POOL_MIN_FILES files is walked here and read by the scan as usual. A larger one:
  * - with PARSING_WORKERS_FROM_JOBS threads or more, `jobs` workers start once the walk has found
  *   that many files, and read, prefilter and parse each file it finds while it goes on;
- * - with fewer, a worker walks the tree again from the start, reading and prefiltering every file,
- *   and `kept` takes each kept text to be analysed here while the worker goes on (this thread loads
- *   the parser, `preload`, meanwhile); once its walk is done, the worker takes a share of what is
- *   still waiting.
+ * - with fewer, a worker walks the tree again from the start, listing the files in batches, then
+ *   reads and prefilters them; `kept` takes each kept text to be analysed here (this thread loads
+ *   the parser, `preload`, meanwhile), and whenever nothing waits to be analysed this thread reads
+ *   a batch itself, the newest it knows that the worker has not taken. Once every batch is read,
+ *   the worker takes a share of what still waits to be analysed.
  * Either way every core works from the first files on.
  */
 async function walkIntoWorkers(
