@@ -12,7 +12,7 @@ import type { TypeOracle } from './facts/type-oracle.js';
 import { ISSUES_URL, packageVersion } from './package-info.js';
 import { compareText as cmp } from './compare.js';
 import { describeError, isStackOverflow } from './errors.js';
-import { isActionable, verdictKey, withVerdicts } from './codemod/actionable.js';
+import { isActionable, mayRewrite, verdictKey, withVerdicts } from './codemod/actionable.js';
 import { createPrefilter, isMinified } from './prefilter/index.js';
 import { KeptFiles } from './facts/kept.js';
 import { createFileReader, type ReadOutcome } from './prefilter/files.js';
@@ -866,6 +866,8 @@ async function confirmFixable(
   when: 'always' | 'if-stale',
 ): Promise<{ findings: Finding[]; verdicts: 'none' | 'cached' | 'codemod' }> {
   if (!findings.some(isActionable)) return { findings, verdicts: 'none' };
+  // Only sites the codemod refuses before it parses (fake responses where there is no engine): all `false`.
+  if (!findings.some(mayRewrite)) return { findings: withVerdicts(findings, []), verdicts: 'none' };
   const readText = (file: string): string | undefined => {
     const text = read(file);
     return text.ok ? text.text : undefined;

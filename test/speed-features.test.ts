@@ -119,6 +119,43 @@ speed('lazy start: --help, rules and a scan without WebSocket code never load th
   assert.equal(outcome.codes, [0, 0, 0], run.stderr);
   assert.equal(outcome.loaded, []);
 });
+speed('a scan whose only actionable findings are fake responses where there is no socket.io engine never loads the codemod', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wma-no-engine-'));
+  writeFileSync(
+    path.join(dir, 'upgrade.js'),
+    [
+      "import { createServer } from 'node:http';",
+      "import session from 'express-session';",
+      "import { WebSocketServer } from 'ws';",
+      '',
+      "const sessionParser = session({ secret: 'dev', resave: false, saveUninitialized: false });",
+      'const server = createServer();',
+      'const wss = new WebSocketServer({ noServer: true });',
+      '',
+      "server.on('upgrade', (request, socket, head) => {",
+      '  sessionParser(request, {}, () => {',
+      "    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));",
+      '  });',
+      '});',
+      '',
+    ].join('\n'),
+  );
+  const script = `
+    const { run } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'cli', 'main.js'))});
+    let out = '';
+    const io = { stdout(text) { out += text; }, stderr() {}, cwd: ${JSON.stringify(dir)}, isTTY: false, env: {} };
+    const code = await run(['.', '--format', 'json'], io);
+    const { createRequire } = await import('node:module');
+    const loaded = Object.keys(createRequire(import.meta.url).cache).filter((file) => /jscodeshift|codemod-deps|@babel|typescript/.test(file)).map((file) => file.split('/').pop());
+    console.log(JSON.stringify({ code, loaded, findings: JSON.parse(out).findings.map((finding) => [finding.ruleId, finding.fixable]) }));
+  `;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
+  const outcome = JSON.parse(run.stdout || '{}');
+  assert.is(outcome.code, 1, run.stderr);
+  assert.equal(outcome.findings, [['fake-response', false]]);
+  assert.equal(outcome.loaded, ['typescript.js'], 'the parser, and neither jscodeshift nor Babel');
+});
 speed('a file that runs a capped worker out of memory is analysed again in the uncapped thread, with the same facts', async () => {
   const { DEFAULT_FACTS_OPTIONS, extractFacts } = await import('../src/facts/index.js');
   const { startPool } = await import('../src/facts/pool.js');

@@ -1,3 +1,4 @@
+import { hasNoEngine } from './actionable.js';
 import { refusal } from './advice.js';
 import { FUNCTION_TYPES, WRAPPERS, at, calleeName, findFirstAt, isReference, unwrap, type Node, type Path, type Site } from './ast.js';
 import type { SiteContext } from './context.js';
@@ -20,6 +21,8 @@ export function rewriteMiddlewareSite(c: SiteContext, site: Site): true | string
   const { j, root } = c;
   const found = findFirstAt(j, root, j.Expression, site, (node) => at(node, site));
   if (!found) return 'the fake response is not where the scanner saw it (the file changed?)';
+  // No socket.io engine to register on: refused before any other step (the scan counts on it; see actionable.ts).
+  if (hasNoEngine(site.framework)) return refuseResponse(c, found);
   const response = responseArgument(found);
   const call = response?.parent as Path | undefined;
   const callNode = call?.node as Node | undefined;
