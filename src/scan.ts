@@ -15,6 +15,7 @@ import { describeError, isStackOverflow } from './errors.js';
 import { isActionable, mayRewrite, verdictKey, withVerdicts } from './codemod/actionable.js';
 import { createPrefilter, isMinified } from './prefilter/index.js';
 import { KeptFiles } from './facts/kept.js';
+import { createFileReader, type ReadOutcome } from './prefilter/files.js';
 import type { RuleFinding } from './rule.js';
 import type { FileError, FileFacts, Finding, Severity, SkipReason, SuppressionFact } from './types.js';
 
@@ -521,10 +522,11 @@ const HAND_OVER = Symbol('hand the walk over');
  * POOL_MIN_FILES files is walked here and read by the scan as usual. A larger one:
  * - with PARSING_WORKERS_FROM_JOBS threads or more, `jobs` workers start once the walk has found
  *   that many files, and read, prefilter and parse each file it finds while it goes on;
- * - with fewer, a worker walks the tree again from the start, reading and prefiltering every file,
- *   and `kept` takes each kept text to be analysed here while the worker goes on (this thread loads
- *   the parser, `preload`, meanwhile); once its walk is done, the worker takes a share of what is
- *   still waiting.
+ * - with fewer, a worker walks the tree again from the start, listing the files in batches, then
+ *   reads and prefilters them; `kept` takes each kept text to be analysed here (this thread loads
+ *   the parser, `preload`, meanwhile), and whenever nothing waits to be analysed this thread reads
+ *   a batch itself, the newest it knows that the worker has not taken. Once every batch is read,
+ *   the worker takes a share of what still waits to be analysed.
  * Either way every core works from the first files on.
  */
 async function walkIntoWorkers(
@@ -540,7 +542,7 @@ async function walkIntoWorkers(
   started: (cold: ColdScan) => void,
 ): Promise<Discovery> {
   if (jobs < 2 || options.typeAware || options.overlay) return discoverFiles(paths, cwd, config, includeTests);
-  const { startPool, startWalker } = await import('./facts/pool.js');
+  const { BY_SCAN, claimBatch, startPool, startWalker } = await import('./facts/pool.js');
   if (jobs >= PARSING_WORKERS_FROM_JOBS) {
     const found: Input[] = [];
     let handed: { pool: FactsPool; stream: ScanStream } | undefined;
@@ -570,16 +572,46 @@ async function walkIntoWorkers(
   } catch (error) {
     if (error !== HAND_OVER) throw error;
   }
-  // The worker walks the tree again from the start and reads every file: this thread, which will
-  // parse what it keeps, has the most to do. It loads the parser meanwhile (a tree this large
-  // nearly always holds some file to parse).
+  // The worker walks the tree again from the start, listing what it finds in batches, then reads
+  // them in order; this thread, which parses what is kept, reads batches from the other end whenever
+  // it has nothing to parse (a shared slot per batch says who took it), so neither waits on the other.
+  const claims = new Int32Array(new SharedArrayBuffer(4 * MAX_SHARED_BATCHES));
   const outcomes = new Map<string, Scanned>();
-  const walker = startWalker({ paths, cwd, config, includeTests, prefilter }, config.facts, (file, outcome) => {
-    if ('kept' in outcome) kept.keep(file, outcome.kept);
-    outcomes.set(file, 'kept' in outcome ? { kept: '' } : outcome);
+  const unread: { id: number; files: Input[] }[] = [];
+  let batches: number | undefined;
+  let settled = 0;
+  let allRead: () => void = () => undefined;
+  const read = new Promise<void>((resolve) => (allRead = resolve));
+  const record = (walked: { file: string; outcome: ReadOutcome }[]): void => {
+    for (const { file, outcome } of walked) {
+      if ('kept' in outcome) kept.keep(file, outcome.kept);
+      outcomes.set(file, 'kept' in outcome ? { kept: '' } : outcome);
+    }
+    if (++settled === batches) allRead();
+  };
+  const readHere = createFileReader(config.facts, prefilter);
+  // Newest batch first: the worker reads from the oldest.
+  kept.idle = () => {
+    for (let next = unread.pop(); next; next = unread.pop()) {
+      if (!claimBatch(claims, next.id, BY_SCAN)) continue;
+      record(next.files.map(({ file, explicit }) => ({ file, outcome: readHere(file, explicit ? Number.POSITIVE_INFINITY : config.maxFileSize, explicit) })));
+      return true;
+    }
+    return false;
+  };
+  const walker = startWalker({ paths, cwd, config, includeTests, prefilter, claims }, config.facts, {
+    listing: (id, files) => {
+      unread.push({ id, files });
+      kept.poke();
+    },
+    walked: record,
+    listed: (count) => {
+      batches = count;
+      if (settled === count) allRead();
+    },
   });
-  const done = walker.discovery.then(() => {
-    // Its walk done, the worker can take a share of the files still waiting here.
+  const done = Promise.all([walker.read, read]).then(() => {
+    // Its batches read, the worker can take a share of the files still waiting here.
     kept.help(walker.parse);
     return outcomes;
   });
@@ -587,6 +619,7 @@ async function walkIntoWorkers(
   done.catch(() => undefined);
   started({ outcomes: () => done, workers: 1, pool: undefined, close: () => walker.close() });
   try {
+    // This thread loads the parser while the worker walks (a tree this large nearly always holds some file to parse).
     await preload();
     return await walker.discovery;
   } catch (error) {
@@ -594,6 +627,9 @@ async function walkIntoWorkers(
     throw error;
   }
 }
+
+/** Batches of a walk that this thread can take from the worker (64 files each: over 4 million files). */
+const MAX_SHARED_BATCHES = 1 << 16;
 
 /**
  * Files that ran out of stack (nesting thousands of levels deep: generated code) are analysed

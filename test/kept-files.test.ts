@@ -36,9 +36,11 @@ kept('files lent to the walking worker come back with the facts this thread woul
   const expected = new Map(files.map(({ file, text }) => [file, extractFacts(file, text, DEFAULT_FACTS_OPTIONS)]));
   const config = defaultConfig();
   for (const failing of [false, true]) {
-    const walker = startWalker({ paths: [dir], cwd: dir, config, includeTests: false, prefilter: true }, config.facts, () => undefined);
+    const ignore = (): void => undefined;
+    const claims = new Int32Array(new SharedArrayBuffer(64));
+    const walker = startWalker({ paths: [dir], cwd: dir, config, includeTests: false, prefilter: true, claims }, config.facts, { listing: ignore, walked: ignore, listed: ignore });
     try {
-      await walker.discovery;
+      await walker.read;
       if (failing) await walker.close();
       let lent = 0;
       let answered = 0;

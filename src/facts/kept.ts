@@ -35,13 +35,24 @@ export class KeptFiles {
   private lending: Promise<void> | undefined;
   private lentBefore = false;
 
+  /**
+   * Asked for other work whenever nothing is waiting here (the scan reads a batch of files itself,
+   * which may keep some): true if it did some.
+   */
+  idle: () => boolean = () => false;
+
   constructor(private readonly load: () => Promise<Analyse>) {}
 
   keep(file: string, text: string): void {
     this.queue.push({ file, text });
     this.waiting += text.length;
-    this.draining ??= this.drain();
+    this.poke();
     this.lend();
+  }
+
+  /** There may be work for `idle`: this thread takes it up unless it is busy already. */
+  poke(): void {
+    this.draining ??= this.drain();
   }
 
   /** The worker's walk is done: from now on it can take a share. */
@@ -57,13 +68,18 @@ export class KeptFiles {
 
   private async drain(): Promise<void> {
     const analyse = await this.load();
-    for (let item = this.queue.shift(); item; item = this.queue.shift()) {
-      this.waiting -= item.text.length;
-      const started = performance.now();
-      this.outcomes.set(item.file, analyse(item.file, item.text));
-      this.ms += performance.now() - started;
-      // Between files, the worker's messages come in: more kept files, the end of its walk, its answers.
-      if (this.queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (;;) {
+      const item = this.queue.shift();
+      if (item) {
+        this.waiting -= item.text.length;
+        const started = performance.now();
+        this.outcomes.set(item.file, analyse(item.file, item.text));
+        this.ms += performance.now() - started;
+      } else if (!this.idle()) {
+        break;
+      }
+      // Between files, the worker's messages come in: more kept files, its listings, its answers.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     this.draining = undefined;
   }

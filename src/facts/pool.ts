@@ -1,6 +1,6 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Config } from '../discover/config.js';
-import type { Discovery } from '../discover/files.js';
+import type { Discovery, Input } from '../discover/files.js';
 import { UsageError } from '../errors.js';
 import type { ReadOutcome } from '../prefilter/files.js';
 import type { FileFacts } from '../types.js';
@@ -18,19 +18,39 @@ export type Extracted = ({ facts: FileFacts } | { error: string; overflow?: bool
  */
 export type Scanned = Extracted | ReadOutcome;
 
-/** What a walking worker is asked: the scan's own walk. */
+/**
+ * What a walking worker is asked: the scan's own walk. `claims` has a slot per batch of found files
+ * (0: nobody has read it yet), shared with the scan: whichever thread claims a batch first reads it.
+ */
 export interface WalkRequest {
   paths: string[];
   cwd: string;
   config: Config;
   includeTests: boolean;
   prefilter: boolean;
+  claims: Int32Array;
+}
+
+/** Files per batch that a walking worker lists and that it or the scan reads. */
+export const READ_BATCH = 64;
+export const BY_WORKER = 1;
+export const BY_SCAN = 2;
+
+/** Claims batch `id` for one thread; false if the other has it. A batch past the slots is the worker's. */
+export function claimBatch(claims: Int32Array, id: number, by: number): boolean {
+  if (id >= claims.length) return by === BY_WORKER;
+  return Atomics.compareExchange(claims, id, 0, by) === 0;
 }
 
 export type Walked = { file: string; outcome: ReadOutcome };
 
-/** A walking worker's messages: outcomes as it goes, then the discovery or what stopped it. */
-export type WalkMessage = { walked: Walked[] } | { walkDone: Discovery } | { walkFailed: { message: string; hint: string | undefined; usage: boolean; stack: string | undefined } };
+/** A walking worker's messages, in this order: listings, then the discovery, then outcomes of the batches it read; or what stopped the walk. */
+export type WalkMessage =
+  | { listing: { batch: number; files: Input[] } }
+  | { listed: { discovery: Discovery; batches: number } }
+  | { walked: { batch: number; outcomes: Walked[] } }
+  | { readDone: true }
+  | { walkFailed: { message: string; hint: string | undefined; usage: boolean; stack: string | undefined } };
 
 /** What a worker is given: a text to analyse, or a path to read, skip, prefilter and analyse. */
 export type Job = { index: number; file: string } & ({ text: string } | { maxFileSize: number; explicit: boolean; prefilter: boolean });
@@ -94,47 +114,73 @@ function spawnWorker(options: FactsOptions, resourceLimits: ResourceLimits): Wor
 }
 
 export interface Walker {
-  /** The walk's discovery, once every outcome has been heard. */
+  /** The walk's discovery (the files are not all read yet). */
   readonly discovery: Promise<Discovery>;
+  /** Every batch read, by the worker or the scan. */
+  readonly read: Promise<void>;
   /**
-   * Once its walk is done the worker can analyse files too (it loads the parser for the first):
-   * their outcomes in order, or undefined when the thread failed (out of memory, stopped), for the
-   * caller to analyse them itself.
+   * Once it has read its batches the worker can analyse files too (it loads the parser for the
+   * first): their outcomes in order, or undefined when the thread failed (out of memory,
+   * stopped), for the caller to analyse them itself.
    */
   parse(items: { file: string; text: string }[]): Promise<Extracted[] | undefined>;
   close(): Promise<void>;
 }
 
+/** What the scan hears from a walking worker, as this thread takes its messages. */
+export interface WalkListener {
+  /** Batch `batch` of found files, to read if the scan claims it first. */
+  listing(batch: number, files: Input[]): void;
+  /** The outcomes of a batch the worker read. */
+  walked(outcomes: Walked[]): void;
+  /** The walk's discovery and its number of batches. */
+  listed(batches: number): void;
+}
+
 /**
- * One worker that walks the tree and reads and prefilters what it finds, while this thread parses
- * what it keeps: `onFile` hears each outcome as this thread takes the message. A walk that stops
- * (a named path with nothing to scan) rejects as it would have here, with a UsageError.
+ * One worker that walks the tree and then reads and prefilters the files it found, while this
+ * thread parses what it keeps and reads batches itself when it has nothing to parse (`claims`).
+ * A walk that stops (a named path with nothing to scan) rejects as it would have here, with a UsageError.
  */
-export function startWalker(request: WalkRequest, options: FactsOptions, onFile: (file: string, outcome: ReadOutcome) => void): Walker {
+export function startWalker(request: WalkRequest, options: FactsOptions, listener: WalkListener): Walker {
   // It builds no syntax trees while it walks, only paths, listings and texts: a larger nursery than a
   // parsing worker's (a sixth of its collections) costs little memory.
   const thread = spawnWorker(options, { maxYoungGenerationSizeMb: WALKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: OLD_GENERATION_MB });
   /** Parse requests not answered yet, oldest first (the thread answers in order). */
   const answers: ((results: Extracted[] | undefined) => void)[] = [];
   let broken = false;
+  let readDone: () => void = () => undefined;
+  let readFailed: (error: Error) => void = () => undefined;
+  const read = new Promise<void>((resolve, reject) => {
+    readDone = resolve;
+    readFailed = reject;
+  });
+  // Whoever waits on it waits after the discovery, which fails first.
+  read.catch(() => undefined);
   const discovery = new Promise<Discovery>((resolve, reject) => {
     const fail = (error: Error): void => {
       broken = true;
       for (const answer of answers.splice(0)) answer(undefined);
       reject(error);
+      readFailed(error);
     };
     thread.on('message', (message: WalkMessage | ({ index: number } & Extracted)[]) => {
       if (Array.isArray(message)) {
         answers.shift()?.(message.map(({ index: _index, ...result }) => result));
+      } else if ('listing' in message) {
+        listener.listing(message.listing.batch, message.listing.files);
       } else if ('walked' in message) {
-        for (const { file, outcome } of message.walked) onFile(file, outcome);
-      } else if ('walkDone' in message) {
-        resolve(message.walkDone);
+        listener.walked(message.walked.outcomes);
+      } else if ('listed' in message) {
+        resolve(message.listed.discovery);
+        listener.listed(message.listed.batches);
+      } else if ('readDone' in message) {
+        readDone();
       } else {
         const { message: text, hint, usage, stack } = message.walkFailed;
         const error = usage ? new UsageError(text, hint) : new Error(text);
         if (!usage && stack) error.stack = stack;
-        reject(error);
+        fail(error);
       }
     });
     thread.once('error', fail);
@@ -143,6 +189,7 @@ export function startWalker(request: WalkRequest, options: FactsOptions, onFile:
   thread.postMessage({ walk: request });
   return {
     discovery,
+    read,
     parse: (items) =>
       broken
         ? Promise.resolve(undefined)

@@ -1,9 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { discoverFiles } from '../discover/files.js';
 import { AuditError, UsageError, describeError, isStackOverflow } from '../errors.js';
-import { createFileReader, type ReadOutcome } from '../prefilter/files.js';
+import { createFileReader } from '../prefilter/files.js';
 import type { FactsOptions } from './options.js';
-import type { Job, Scanned, WalkMessage, WalkRequest, Walked } from './pool.js';
+import type { Discovery, Input } from '../discover/files.js';
+import { BY_WORKER, claimBatch, READ_BATCH, type Job, type Scanned, type WalkMessage, type WalkRequest } from './pool.js';
 
 const options = (workerData as { options: FactsOptions }).options;
 /**
@@ -35,34 +36,40 @@ function readAndExtract(job: Extract<Job, { maxFileSize: number }>): Scanned {
   return 'kept' in outcome ? extract(job.file, outcome.kept) : outcome;
 }
 
-/** Files per message while walking; a kept file goes at once, for the scan to analyse while this thread goes on. */
-const WALK_BATCH = 256;
-
 /**
- * Walks the tree as the scan would, reading and prefiltering every file it finds, and sends the
- * outcomes as it goes; then the whole discovery, or what stopped it.
+ * Walks the tree as the scan would, sending what it finds in numbered batches (`listing`) and then
+ * the whole discovery (`listed`); then reads and prefilters the batches in order, each one it claims
+ * before the scan does (the scan reads batches from the other end while it has nothing to parse),
+ * and sends their outcomes (`walked`), then `readDone`. A walk that stops sends what stopped it.
  */
-function walkAndRead({ paths, cwd, config, includeTests, prefilter }: WalkRequest): void {
-  const read = readerFor(prefilter);
-  let batch: Walked[] = [];
+function walkAndRead({ paths, cwd, config, includeTests, prefilter, claims }: WalkRequest): void {
   const post = (message: WalkMessage): void => parentPort?.postMessage(message);
-  const flush = (): void => {
-    if (batch.length > 0) post({ walked: batch });
+  const batches: Input[][] = [];
+  let batch: Input[] = [];
+  const list = (): void => {
+    if (batch.length === 0) return;
+    post({ listing: { batch: batches.length, files: batch } });
+    batches.push(batch);
     batch = [];
   };
+  let discovery: Discovery;
   try {
-    const discovery = discoverFiles(paths, cwd, config, includeTests, undefined, ({ file, explicit }) => {
-      const outcome: ReadOutcome = read(file, explicit ? Number.POSITIVE_INFINITY : config.maxFileSize, explicit);
-      batch.push({ file, outcome });
-      if (batch.length >= WALK_BATCH || 'kept' in outcome) flush();
+    discovery = discoverFiles(paths, cwd, config, includeTests, undefined, (input) => {
+      if (batch.push(input) >= READ_BATCH) list();
     });
-    flush();
-    post({ walkDone: discovery });
   } catch (error) {
-    flush();
     const failure = error instanceof Error ? error : new Error(String(error));
     post({ walkFailed: { message: failure.message, hint: failure instanceof AuditError ? failure.hint : undefined, usage: failure instanceof UsageError, stack: failure.stack } });
+    return;
   }
+  list();
+  post({ listed: { discovery, batches: batches.length } });
+  const read = readerFor(prefilter);
+  batches.forEach((files, id) => {
+    if (!claimBatch(claims, id, BY_WORKER)) return;
+    post({ walked: { batch: id, outcomes: files.map(({ file, explicit }) => ({ file, outcome: read(file, explicit ? Number.POSITIVE_INFINITY : config.maxFileSize, explicit) })) } });
+  });
+  post({ readDone: true });
 }
 
 // Batches are answered in the order they came (the pool counts on it), also while the parser loads.
