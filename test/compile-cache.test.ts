@@ -151,4 +151,35 @@ cache('a large module is read as Latin-1 only when it is all ASCII: UTF-8 text s
   }
 });
 
+cache('a new build of a module replaces its entry: the folder keeps one entry per module and set of flags, not one per build', () => {
+  if (nativeCache) return;
+  const dir = scratchDir('wma-cc-prune-');
+  const padding = `/*${'x'.repeat(70 * 1024)}*/\n`;
+  const module = path.join(dir, 'node_modules', 'big', 'index.js');
+  writeFiles(dir, { 'node_modules/big/index.js': `${padding}module.exports = 1;\n`, 'node_modules/other/index.js': `${padding}module.exports = 2;\n` });
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const hook = path.join(root, 'dist', 'cli', 'compile-cache.js');
+  const location = path.join(dir, 'cache');
+  const script = `import { enableCompileCache } from ${JSON.stringify(hook)}; import { createRequire } from 'node:module';\nenableCompileCache({ NODE_COMPILE_CACHE: ${JSON.stringify(location)} });\nconst require = createRequire(${JSON.stringify(path.join(dir, 'x.cjs'))});\nconsole.log(String(require('big') + require('other')));\n`;
+  const versioned = path.join(location, `${process.version}-${process.arch}`);
+  let before: string[] = [];
+  for (const build of [1, 2, 3]) {
+    // Each build a different size: entries are keyed by size and mtime, and a rewrite within the
+    // same clock tick keeps the mtime.
+    writeFileSync(module, `${padding}module.exports = ${build};${' '.repeat(build)}\n`);
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
+    assert.is(child.status, 0, child.stderr);
+    assert.is(child.stdout.trim(), String(build + 2));
+    const entries = readdirSync(versioned).sort();
+    assert.is(entries.length, 2, `one entry for each module after build ${build}: ${entries.join(', ')}`);
+    if (build > 1) {
+      // The untouched module kept its entry; the rebuilt one has a new entry in its old slot.
+      const changed = entries.filter((entry) => !before.includes(entry));
+      assert.is(changed.length, 1, `build ${build}: ${before.join(', ')} → ${entries.join(', ')}`);
+      assert.ok(before.some((entry) => entry.split('-')[0] === changed[0]?.split('-')[0]));
+    }
+    before = entries;
+  }
+});
+
 cache.run();

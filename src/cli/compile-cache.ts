@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import fs, { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import fs, { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -139,14 +139,17 @@ function asciiSource(filename: string): string | undefined {
 }
 
 /**
- * Where a module's compiled code is kept: keyed by its path, size and mtime, and by Node's flags (V8
- * rejects code cached under other flags, `--expose-gc` or `--cpu-prof`: each set of flags keeps its
- * own entry instead of rewriting one shared entry at every switch). Undefined when it cannot be stat'ed.
+ * Where a module's compiled code is kept: keyed by its path and Node's flags (V8 rejects code cached
+ * under other flags, `--expose-gc` or `--cpu-prof`: each set of flags keeps its own entry instead of
+ * rewriting one shared entry at every switch), then by its size and mtime. The first part names the
+ * module's slot: a new build or version of it replaces the entry it had (writeEntry), so the folder
+ * holds one entry per module and set of flags, not one per build. Undefined when it cannot be stat'ed.
  */
 export function cacheEntryOf(dir: string, filename: string, execArgv: readonly string[] = process.execArgv): string | undefined {
   const stats = statSync(filename, { throwIfNoEntry: false });
   if (!stats) return undefined;
-  return path.join(dir, createHash('sha256').update(`${filename}\0${stats.size}\0${stats.mtimeMs}\0${execArgv.join(' ')}`).digest('hex').slice(0, 32));
+  const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return path.join(dir, `${hash(`${filename}\0${execArgv.join(' ')}`)}-${hash(`${stats.size}\0${stats.mtimeMs}`)}`);
 }
 
 const OWN_DIR = `${path.dirname(fileURLToPath(import.meta.url))}${path.sep}`;
@@ -209,5 +212,16 @@ function writeEntry(file: string, data: Buffer): void {
     renameSync(temporary, file);
   } catch {
     // A full disk or a read-only folder only costs the next run its compile time.
+    return;
+  }
+  // Entries of earlier builds of the same module under the same flags will never be read again.
+  const name = path.basename(file);
+  const slot = name.slice(0, name.indexOf('-') + 1);
+  try {
+    for (const other of readdirSync(path.dirname(file))) {
+      if (other !== name && other.startsWith(slot) && !other.endsWith('.tmp')) rmSync(path.join(path.dirname(file), other), { force: true });
+    }
+  } catch {
+    // Another process pruning the same folder at once: whatever is left goes next time.
   }
 }
