@@ -22,13 +22,7 @@ export type BytesResult = { ok: true; bytes: Buffer } | Extract<ReadResult, { ok
 export function readSourceBytes(file: string, maxFileSize: number): BytesResult {
   // One open, one fstat and the reads: a cold scan reads every discovered file, and a stat by path
   // before readFileSync (which opens and fstats again) was a tenth of reading them.
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (error) {
-    return unreadable(error);
-  }
-  try {
+  return readOpen(file, (fd) => {
     const size = fstatSync(fd).size;
     if (size > maxFileSize) return tooLarge(size, maxFileSize);
     const bytes = Buffer.allocUnsafe(size);
@@ -39,6 +33,19 @@ export function readSourceBytes(file: string, maxFileSize: number): BytesResult 
       filled += count;
     }
     return checkBytes(filled === size ? bytes : bytes.subarray(0, filled));
+  });
+}
+
+/** Opens a file and hands its descriptor to `read`, closing it after; a failure either way makes the file unreadable. */
+function readOpen(file: string, read: (fd: number) => BytesResult): BytesResult {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    return unreadable(error);
+  }
+  try {
+    return read(fd);
   } catch (error) {
     return unreadable(error);
   } finally {
@@ -58,14 +65,8 @@ function unreadable(error: unknown): Extract<ReadResult, { ok: false }> {
  */
 export function createReusingReader(): (file: string, maxFileSize: number) => BytesResult {
   let scratch = Buffer.allocUnsafe(64 * 1024);
-  return (file, maxFileSize) => {
-    let fd: number;
-    try {
-      fd = openSync(file, 'r');
-    } catch (error) {
-      return unreadable(error);
-    }
-    try {
+  return (file, maxFileSize) =>
+    readOpen(file, (fd) => {
       let filled = 0;
       for (;;) {
         if (filled === scratch.length) {
@@ -82,12 +83,7 @@ export function createReusingReader(): (file: string, maxFileSize: number) => By
       }
       if (filled > maxFileSize) return tooLarge(filled, maxFileSize);
       return checkBytes(scratch.subarray(0, filled));
-    } catch (error) {
-      return unreadable(error);
-    } finally {
-      closeSync(fd);
-    }
-  };
+    });
 }
 
 export function tooLarge(size: number, maxFileSize: number): Extract<ReadResult, { ok: false }> {
