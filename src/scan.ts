@@ -15,7 +15,7 @@ import { describeError, isStackOverflow } from './errors.js';
 import { isActionable, mayRewrite, verdictKey, withVerdicts } from './codemod/actionable.js';
 import { createPrefilter, isMinified } from './prefilter/index.js';
 import { KeptFiles } from './facts/kept.js';
-import { createFileReader, type ReadOutcome } from './prefilter/files.js';
+import { createFileReader, readInputs, type Walked } from './prefilter/files.js';
 import type { RuleFinding } from './rule.js';
 import type { FileError, FileFacts, Finding, Severity, SkipReason, SuppressionFact } from './types.js';
 
@@ -578,23 +578,18 @@ async function walkIntoWorkers(
   const claims = new Int32Array(new SharedArrayBuffer(4 * MAX_SHARED_BATCHES));
   const outcomes = new Map<string, Scanned>();
   const unread: { id: number; files: Input[] }[] = [];
-  let batches: number | undefined;
-  let settled = 0;
-  let allRead: () => void = () => undefined;
-  const read = new Promise<void>((resolve) => (allRead = resolve));
-  const record = (walked: { file: string; outcome: ReadOutcome }[]): void => {
+  const record = (walked: Walked[]): void => {
     for (const { file, outcome } of walked) {
       if ('kept' in outcome) kept.keep(file, outcome.kept);
       outcomes.set(file, 'kept' in outcome ? { kept: '' } : outcome);
     }
-    if (++settled === batches) allRead();
   };
   const readHere = createFileReader(config.facts, prefilter);
   // Newest batch first: the worker reads from the oldest.
   kept.idle = () => {
     for (let next = unread.pop(); next; next = unread.pop()) {
       if (!claimBatch(claims, next.id, BY_SCAN)) continue;
-      record(next.files.map(({ file, explicit }) => ({ file, outcome: readHere(file, explicit ? Number.POSITIVE_INFINITY : config.maxFileSize, explicit) })));
+      record(readInputs(readHere, next.files, config.maxFileSize));
       return true;
     }
     return false;
@@ -605,12 +600,8 @@ async function walkIntoWorkers(
       kept.poke();
     },
     walked: record,
-    listed: (count) => {
-      batches = count;
-      if (settled === count) allRead();
-    },
   });
-  const done = Promise.all([walker.read, read]).then(() => {
+  const done = walker.read.then(() => {
     // Its batches read, the worker can take a share of the files still waiting here.
     kept.help(walker.parse);
     return outcomes;

@@ -38,7 +38,7 @@ kept('files lent to the walking worker come back with the facts this thread woul
   for (const failing of [false, true]) {
     const ignore = (): void => undefined;
     const claims = new Int32Array(new SharedArrayBuffer(64));
-    const walker = startWalker({ paths: [dir], cwd: dir, config, includeTests: false, prefilter: true, claims }, config.facts, { listing: ignore, walked: ignore, listed: ignore });
+    const walker = startWalker({ paths: [dir], cwd: dir, config, includeTests: false, prefilter: true, claims }, config.facts, { listing: ignore, walked: ignore });
     try {
       await walker.read;
       if (failing) await walker.close();

@@ -2,7 +2,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Config } from '../discover/config.js';
 import type { Discovery, Input } from '../discover/files.js';
 import { UsageError } from '../errors.js';
-import type { ReadOutcome } from '../prefilter/files.js';
+import type { ReadOutcome, Walked } from '../prefilter/files.js';
 import type { FileFacts } from '../types.js';
 import type { FactsOptions } from './options.js';
 
@@ -42,13 +42,15 @@ export function claimBatch(claims: Int32Array, id: number, by: number): boolean 
   return Atomics.compareExchange(claims, id, 0, by) === 0;
 }
 
-export type Walked = { file: string; outcome: ReadOutcome };
-
-/** A walking worker's messages, in this order: listings, then the discovery, then outcomes of the batches it read; or what stopped the walk. */
+/**
+ * A walking worker's messages, in this order: listings, then the discovery, then outcomes of the
+ * batches it read, then `readDone` (by then every batch is read: the scan reads one it claims at
+ * once); or what stopped the walk.
+ */
 export type WalkMessage =
   | { listing: { batch: number; files: Input[] } }
-  | { listed: { discovery: Discovery; batches: number } }
-  | { walked: { batch: number; outcomes: Walked[] } }
+  | { listed: Discovery }
+  | { walked: Walked[] }
   | { readDone: true }
   | { walkFailed: { message: string; hint: string | undefined; usage: boolean; stack: string | undefined } };
 
@@ -116,7 +118,7 @@ function spawnWorker(options: FactsOptions, resourceLimits: ResourceLimits): Wor
 export interface Walker {
   /** The walk's discovery (the files are not all read yet). */
   readonly discovery: Promise<Discovery>;
-  /** Every batch read, by the worker or the scan. */
+  /** Every batch read, by the worker or the scan (which reads a batch as soon as it claims it). */
   readonly read: Promise<void>;
   /**
    * Once it has read its batches the worker can analyse files too (it loads the parser for the
@@ -133,8 +135,6 @@ export interface WalkListener {
   listing(batch: number, files: Input[]): void;
   /** The outcomes of a batch the worker read. */
   walked(outcomes: Walked[]): void;
-  /** The walk's discovery and its number of batches. */
-  listed(batches: number): void;
 }
 
 /**
@@ -170,10 +170,9 @@ export function startWalker(request: WalkRequest, options: FactsOptions, listene
       } else if ('listing' in message) {
         listener.listing(message.listing.batch, message.listing.files);
       } else if ('walked' in message) {
-        listener.walked(message.walked.outcomes);
+        listener.walked(message.walked);
       } else if ('listed' in message) {
-        resolve(message.listed.discovery);
-        listener.listed(message.listed.batches);
+        resolve(message.listed);
       } else if ('readDone' in message) {
         readDone();
       } else {

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { discoverFiles } from '../discover/files.js';
 import { AuditError, UsageError, describeError, isStackOverflow } from '../errors.js';
-import { createFileReader } from '../prefilter/files.js';
+import { createFileReader, readInputs } from '../prefilter/files.js';
 import type { FactsOptions } from './options.js';
 import type { Discovery, Input } from '../discover/files.js';
 import { BY_WORKER, claimBatch, READ_BATCH, type Job, type Scanned, type WalkMessage, type WalkRequest } from './pool.js';
@@ -63,11 +63,10 @@ function walkAndRead({ paths, cwd, config, includeTests, prefilter, claims }: Wa
     return;
   }
   list();
-  post({ listed: { discovery, batches: batches.length } });
+  post({ listed: discovery });
   const read = readerFor(prefilter);
   batches.forEach((files, id) => {
-    if (!claimBatch(claims, id, BY_WORKER)) return;
-    post({ walked: { batch: id, outcomes: files.map(({ file, explicit }) => ({ file, outcome: read(file, explicit ? Number.POSITIVE_INFINITY : config.maxFileSize, explicit) })) } });
+    if (claimBatch(claims, id, BY_WORKER)) post({ walked: readInputs(read, files, config.maxFileSize) });
   });
   post({ readDone: true });
 }

@@ -29,6 +29,14 @@ export function createFileReader(options: FactsOptions, prefilter: boolean): (fi
   };
 }
 
+/** A file of a walk and what reading it decided. */
+export type Walked = { file: string; outcome: ReadOutcome };
+
+/** Reads a batch of a walk's files with `read`: a file named on the command line has no size limit. */
+export function readInputs(read: ReturnType<typeof createFileReader>, files: readonly { file: string; explicit: boolean }[], maxFileSize: number): Walked[] {
+  return files.map(({ file, explicit }) => ({ file, outcome: read(file, explicit ? Number.POSITIVE_INFINITY : maxFileSize, explicit) }));
+}
+
 function bytesPrefilterOf(options: FactsOptions): BytesPrefilter {
   const bytes = createBytesPrefilter(options);
   if (bytes) return bytes;
