@@ -101,11 +101,15 @@ await build({
     js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;\nconst __importMetaResolve = (specifier) => require('node:url').pathToFileURL(require.resolve(specifier)).href;",
   },
 });
-// What runs before the CLI loads: the code cache (its own small module, so that it can cache the
-// CLI), and the facts worker (an ES module; it starts the code cache before loading the parser).
+// What runs before the CLI loads: V8's tier-up settings and the code cache (small modules of their
+// own, so that they act before the CLI is compiled), and the facts worker (an ES module; it starts the code cache before loading the parser).
 await build({
   ...cliOptions,
-  entryPoints: { 'compile-cache': path.join(root, 'src', 'cli', 'compile-cache.ts'), worker: path.join(root, 'src', 'cli', 'worker-entry.ts') },
+  entryPoints: {
+    'compile-cache': path.join(root, 'src', 'cli', 'compile-cache.ts'),
+    tiering: path.join(root, 'src', 'cli', 'tiering.ts'),
+    worker: path.join(root, 'src', 'cli', 'worker-entry.ts'),
+  },
   outdir: path.join(dist, 'cli'),
   format: 'esm',
   // Bundled CommonJS dependencies call require() for Node's built-ins.

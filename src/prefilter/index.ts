@@ -1,4 +1,4 @@
-import { isAscii } from 'node:buffer';
+import { Buffer, isAscii } from 'node:buffer';
 import type { FactsOptions } from '../facts/options.js';
 import { confirmationsHold, customHint, expressionsHold, HINTS, TYPE_AWARE_HINT, type Hint } from './hints.js';
 import { compileLiterals, type Found, type LiteralScanner } from './literals.js';
@@ -38,19 +38,21 @@ export function createBytesPrefilter(options: FactsOptions, typeAware = false): 
 }
 
 /**
- * Maps byte offsets, asked in increasing order, to offsets in the decoded text: one UTF-16 unit
- * per character that starts before (two for four-byte characters), less a byte order mark,
- * which the decoder drops. Identity in ASCII.
+ * Maps byte offsets, asked in increasing order, to offsets in the decoded text: the UTF-16 length
+ * of what comes before, less a byte order mark, which the decoder drops. Identity in ASCII. The
+ * offsets asked are where ASCII literals start or end, always between two characters, so each
+ * stretch is decoded on its own (natively: a loop over the bytes here cost more than the scan).
  */
 function textOffsets(bytes: Uint8Array): (byte: number) => number {
   if (isAscii(bytes)) return (byte) => byte;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 1 : 0;
   let scanned = 0;
   let units = 0;
   return (byte) => {
-    for (; scanned < byte; scanned++) {
-      const lead = bytes[scanned] as number;
-      if ((lead & 0xc0) !== 0x80) units += lead >= 0xf0 ? 2 : 1;
+    if (byte > scanned) {
+      units += buffer.toString('utf8', scanned, byte).length;
+      scanned = byte;
     }
     return units - bom;
   };
