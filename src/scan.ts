@@ -125,12 +125,6 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const jobs = Math.max(1, options.typeAware ? 1 : (options.jobs ?? availableParallelism()));
   /** Workers the walk handed files to as it found them (a cold scan of a large tree). */
   let cold: ColdScan | undefined;
-  /**
-   * The walking worker once its walk is read, until linking is done, and its stopping. Idle, it
-   * keeps no process alive (startWalker), so a scan that fails in between still exits.
-   */
-  let walkerLeft: ColdScan | undefined;
-  let walkerClosing: Promise<void> | undefined;
   const useCache = Boolean(options.cache) && !options.staged && !options.typeAware && !options.overlay;
   // Cached paths are relative to the working directory, or to the scanned paths' common directory
   // when they lie outside it: runs over different parts of a project share one cache.
@@ -305,11 +299,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const parseAll = async (items: { file: string; text: string }[], submitted?: Promise<Extracted[]>[]): Promise<FileFacts[]> => {
     if (items.length === 0) return [];
     let results: Extracted[];
-    if (walkerLeft) {
-      for (const { file, text } of items) kept.keep(file, text);
-      await kept.settled();
-      results = items.map(({ file }) => kept.outcomes.get(file) ?? { error: 'no outcome came back for the file' });
-    } else if (pool) {
+    if (pool) {
       results = (await Promise.all(submitted ?? [pool.submit(items)])).flat();
     } else {
       const facts = await parser();
@@ -374,9 +364,6 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     // that confirms fixability) load.
     await pool?.close();
     pool = undefined;
-    // The walking worker stops on its own thread while this one goes on (awaited before the scan returns).
-    walkerClosing = walkerLeft?.close();
-    walkerLeft = undefined;
     const syntaxErrors: FileError[] = [];
     for (const facts of graph.files.values()) {
       const syntax = facts.syntaxErrors[0];
@@ -399,8 +386,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const scanInWorkers = async (coldScan: ColdScan): Promise<FileFacts[]> => {
     const outcomes = await coldScan.outcomes();
     await kept.settled();
-    // A walking worker stays for the files linking loads, which it takes a share of as it did above.
-    if (!coldScan.pool) walkerLeft = coldScan;
+    if (!coldScan.pool) await coldScan.close();
     const analysed: { file: string; text: string }[] = [];
     const results: Extracted[] = [];
     for (const { file } of discovery.inputs) {
@@ -470,7 +456,6 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     cache?.setResult(resultKey, { findings, suppressed, errors: outcome.syntaxErrors }, outcome.linked);
   }
   await pool?.close();
-  await (walkerClosing ?? walkerLeft?.close());
   if (cache) {
     cache.save();
     warnings.push(...cache.warnings);

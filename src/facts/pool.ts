@@ -149,7 +149,6 @@ export function startWalker(request: WalkRequest, options: FactsOptions, listene
   /** Parse requests not answered yet, oldest first (the thread answers in order). */
   const answers: ((results: Extracted[] | undefined) => void)[] = [];
   let broken = false;
-  let walking = true;
   let readDone: () => void = () => undefined;
   let readFailed: (error: Error) => void = () => undefined;
   const read = new Promise<void>((resolve, reject) => {
@@ -168,7 +167,6 @@ export function startWalker(request: WalkRequest, options: FactsOptions, listene
     thread.on('message', (message: WalkMessage | ({ index: number } & Extracted)[]) => {
       if (Array.isArray(message)) {
         answers.shift()?.(message.map(({ index: _index, ...result }) => result));
-        if (!walking && answers.length === 0) thread.unref();
       } else if ('listing' in message) {
         listener.listing(message.listing.batch, message.listing.files);
       } else if ('walked' in message) {
@@ -176,10 +174,6 @@ export function startWalker(request: WalkRequest, options: FactsOptions, listene
       } else if ('listed' in message) {
         resolve(message.listed);
       } else if ('readDone' in message) {
-        // From now on the thread only answers parse requests: while none is waiting, it keeps no
-        // process alive (a scan that fails later, before it closes the thread, still exits).
-        walking = false;
-        if (answers.length === 0) thread.unref();
         readDone();
       } else {
         const { message: text, hint, usage, stack } = message.walkFailed;
@@ -200,7 +194,6 @@ export function startWalker(request: WalkRequest, options: FactsOptions, listene
         ? Promise.resolve(undefined)
         : new Promise((resolve) => {
             answers.push(resolve);
-            thread.ref();
             thread.postMessage({ items: items.map((item, index) => ({ index, ...item })) });
           }),
     close: async () => void (await thread.terminate()),
