@@ -125,6 +125,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const jobs = Math.max(1, options.typeAware ? 1 : (options.jobs ?? availableParallelism()));
   /** Workers the walk handed files to as it found them (a cold scan of a large tree). */
   let cold: ColdScan | undefined;
+  let walkerStopping: Promise<void> | undefined;
   const useCache = Boolean(options.cache) && !options.staged && !options.typeAware && !options.overlay;
   // Cached paths are relative to the working directory, or to the scanned paths' common directory
   // when they lie outside it: runs over different parts of a project share one cache.
@@ -386,7 +387,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const scanInWorkers = async (coldScan: ColdScan): Promise<FileFacts[]> => {
     const outcomes = await coldScan.outcomes();
     await kept.settled();
-    if (!coldScan.pool) await coldScan.close();
+    // The worker stops on its own thread (tens of milliseconds) while this one links; the scan awaits it before it returns.
+    if (!coldScan.pool) walkerStopping = coldScan.close();
     const analysed: { file: string; text: string }[] = [];
     const results: Extracted[] = [];
     for (const { file } of discovery.inputs) {
@@ -456,6 +458,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     cache?.setResult(resultKey, { findings, suppressed, errors: outcome.syntaxErrors }, outcome.linked);
   }
   await pool?.close();
+  await walkerStopping;
   if (cache) {
     cache.save();
     warnings.push(...cache.warnings);

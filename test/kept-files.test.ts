@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { defaultConfig } from '../src/discover/config.js';
 import { DEFAULT_FACTS_OPTIONS, extractFacts } from '../src/facts/index.js';
 import { KeptFiles } from '../src/facts/kept.js';
-import { startWalker, type Extracted } from '../src/facts/pool.js';
+import { BY_WORKER, claimBatch, startWalker, type Extracted } from '../src/facts/pool.js';
 
 const kept = suite('kept files: this thread and the walking worker share them');
 
@@ -44,17 +44,24 @@ kept('files lent to the walking worker come back with the facts this thread woul
       if (failing) await walker.close();
       let lent = 0;
       let answered = 0;
-      const shared = new KeptFiles(async () => (file, text) => ({ facts: extractFacts(file, text, DEFAULT_FACTS_OPTIONS) }));
+      // This thread is made slow (5 ms a file), so that the worker, once it has loaded the parser,
+      // starts its batch before this thread could take it back.
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      const shared = new KeptFiles(async () => (file, text) => {
+        Atomics.wait(pause, 0, 0, 5);
+        return { facts: extractFacts(file, text, DEFAULT_FACTS_OPTIONS) };
+      });
       for (const { file, text } of files) shared.keep(file, text);
-      shared.help(async (items) => {
+      shared.help(async (items, claims) => {
         lent += items.length;
-        const results = await walker.parse(items);
-        if (results) answered += results.length;
+        const results = await walker.parse(items, claims);
+        if (results) answered += results.filter(Boolean).length;
         return results;
       });
       await shared.settled();
       assert.ok(lent > 0, 'the worker was lent files');
-      assert.is(answered, failing ? 0 : lent, failing ? 'a stopped worker answers nothing' : 'the worker analysed what it was lent');
+      if (failing) assert.is(answered, 0, 'a stopped worker answers nothing');
+      else assert.ok(answered > 0 && answered <= lent, `the worker analysed ${answered} of the ${lent} files it was lent`);
       assert.is(shared.outcomes.size, files.length);
       for (const { file } of files) assert.equal(facts(shared.outcomes.get(file)), expected.get(file), file);
     } finally {
@@ -62,6 +69,38 @@ kept('files lent to the walking worker come back with the facts this thread woul
     }
   }
   rmSync(dir, { recursive: true, force: true });
+});
+
+kept('once its own queue is empty, this thread takes back the lent files the worker has not started, and no file is analysed twice', async () => {
+  const files = Array.from({ length: 400 }, (_, n) => ({ file: `/virtual/server${n}.ts`, text: serverModule(n) }));
+  const analysed = new Map<string, number>();
+  const count = (file: string): void => void analysed.set(file, (analysed.get(file) ?? 0) + 1);
+  const analyse = (file: string, text: string): Extracted => {
+    count(file);
+    return { facts: extractFacts(file, text, DEFAULT_FACTS_OPTIONS) };
+  };
+  const shared = new KeptFiles(async () => analyse);
+  for (const { file, text } of files) shared.keep(file, text);
+  let takenBack = 0;
+  // A slow worker: it claims each item as it starts it, as src/facts/worker.ts does.
+  shared.help(async (items, claims) => {
+    const results: (Extracted | undefined)[] = [];
+    for (const [index, item] of items.entries()) {
+      if (!claimBatch(claims, index, BY_WORKER)) {
+        takenBack++;
+        results.push(undefined);
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      results.push(analyse(item.file, item.text));
+    }
+    return results;
+  });
+  await shared.settled();
+  assert.ok(takenBack > 0, 'this thread took lent files back');
+  assert.is(shared.outcomes.size, files.length);
+  assert.equal([...analysed.values()].filter((times) => times !== 1), [], 'each file analysed once');
+  for (const { file, text } of files.slice(0, 20)) assert.equal(facts(shared.outcomes.get(file)), extractFacts(file, text, DEFAULT_FACTS_OPTIONS), file);
 });
 
 kept.run();

@@ -1,10 +1,13 @@
-import type { Extracted } from './pool.js';
+import { BY_SCAN, type Extracted } from './pool.js';
 
 type Item = { file: string; text: string };
 /** Analyses one file on this thread. */
 type Analyse = (file: string, text: string) => Extracted;
-/** Has the walking worker analyse files: their outcomes in order, or undefined if it failed. */
-type Helper = (items: Item[]) => Promise<Extracted[] | undefined>;
+/**
+ * Has the walking worker analyse files: their outcomes in order (undefined for an item this thread
+ * claimed first in `claims`, a slot per item), or undefined if the worker failed.
+ */
+type Helper = (items: Item[], claims: Int32Array) => Promise<(Extracted | undefined)[] | undefined>;
 
 /** Text (in UTF-16 units) lent to the worker at a time: a few files, so that neither thread waits long on the other at the end. */
 const LEND_BATCH = 64 * 1024;
@@ -33,6 +36,8 @@ export class KeptFiles {
   private draining: Promise<void> | undefined;
   private helper: Helper | undefined;
   private lending: Promise<void> | undefined;
+  /** The batch the worker has, with a slot per item saying which thread took it. */
+  private lent: { batch: Item[]; claims: Int32Array } | undefined;
   private lentBefore = false;
 
   /**
@@ -68,20 +73,37 @@ export class KeptFiles {
 
   private async drain(): Promise<void> {
     const analyse = await this.load();
+    const here = (item: Item): void => {
+      const started = performance.now();
+      this.outcomes.set(item.file, analyse(item.file, item.text));
+      this.ms += performance.now() - started;
+    };
     for (;;) {
       const item = this.queue.shift();
       if (item) {
         this.waiting -= item.text.length;
-        const started = performance.now();
-        this.outcomes.set(item.file, analyse(item.file, item.text));
-        this.ms += performance.now() - started;
-      } else if (!this.idle()) {
-        break;
+        here(item);
+      } else {
+        // The queue is empty: rather than wait for the worker's whole batch, this thread takes the
+        // items it has not started, from the end (it works from the front).
+        const taken = this.takeBack();
+        if (taken) here(taken);
+        else if (!this.idle()) break;
       }
       // Between files, the worker's messages come in: more kept files, its listings, its answers.
       await new Promise((resolve) => setImmediate(resolve));
     }
     this.draining = undefined;
+  }
+
+  /** An item of the worker's batch that it has not started, now this thread's; undefined if none is left. */
+  private takeBack(): Item | undefined {
+    const lent = this.lent;
+    if (!lent) return undefined;
+    for (let index = lent.batch.length - 1; index >= 0; index--) {
+      if (Atomics.compareExchange(lent.claims, index, 0, BY_SCAN) === 0) return lent.batch[index];
+    }
+    return undefined;
   }
 
   private lend(): void {
@@ -95,13 +117,22 @@ export class KeptFiles {
       size += item.text.length;
       batch.unshift(item);
     }
-    this.lending = helper(batch).then((results) => {
+    const claims = new Int32Array(new SharedArrayBuffer(4 * batch.length));
+    this.lent = { batch, claims };
+    this.lending = helper(batch, claims).then((results) => {
       this.lending = undefined;
+      this.lent = undefined;
+      // What this thread took back has its outcome already.
+      const mine = (index: number): boolean => Atomics.load(claims, index) === BY_SCAN;
       if (results) {
-        batch.forEach((item, index) => this.outcomes.set(item.file, results[index] ?? { error: 'the worker gave no outcome' }));
+        batch.forEach((item, index) => {
+          if (!mine(index)) this.outcomes.set(item.file, results[index] ?? { error: 'the worker gave no outcome' });
+        });
       } else {
         this.helper = undefined;
-        for (const item of batch) this.keep(item.file, item.text);
+        batch.forEach((item, index) => {
+          if (!mine(index)) this.keep(item.file, item.text);
+        });
       }
       this.lend();
     });

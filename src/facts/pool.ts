@@ -125,7 +125,7 @@ export interface Walker {
    * first): their outcomes in order, or undefined when the thread failed (out of memory,
    * stopped), for the caller to analyse them itself.
    */
-  parse(items: { file: string; text: string }[]): Promise<Extracted[] | undefined>;
+  parse(items: { file: string; text: string }[], claims?: Int32Array): Promise<(Extracted | undefined)[] | undefined>;
   close(): Promise<void>;
 }
 
@@ -147,7 +147,7 @@ export function startWalker(request: WalkRequest, options: FactsOptions, listene
   // parsing worker's (a sixth of its collections) costs little memory.
   const thread = spawnWorker(options, { maxYoungGenerationSizeMb: WALKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: OLD_GENERATION_MB });
   /** Parse requests not answered yet, oldest first (the thread answers in order). */
-  const answers: ((results: Extracted[] | undefined) => void)[] = [];
+  const answers: ((results: (Extracted | undefined)[] | undefined) => void)[] = [];
   let broken = false;
   let readDone: () => void = () => undefined;
   let readFailed: (error: Error) => void = () => undefined;
@@ -164,9 +164,9 @@ export function startWalker(request: WalkRequest, options: FactsOptions, listene
       reject(error);
       readFailed(error);
     };
-    thread.on('message', (message: WalkMessage | ({ index: number } & Extracted)[]) => {
+    thread.on('message', (message: WalkMessage | ({ index: number } & (Extracted | { taken: true }))[]) => {
       if (Array.isArray(message)) {
-        answers.shift()?.(message.map(({ index: _index, ...result }) => result));
+        answers.shift()?.(message.map(({ index: _index, ...result }) => ('taken' in result ? undefined : result)));
       } else if ('listing' in message) {
         listener.listing(message.listing.batch, message.listing.files);
       } else if ('walked' in message) {
@@ -189,12 +189,12 @@ export function startWalker(request: WalkRequest, options: FactsOptions, listene
   return {
     discovery,
     read,
-    parse: (items) =>
+    parse: (items, claims) =>
       broken
         ? Promise.resolve(undefined)
         : new Promise((resolve) => {
             answers.push(resolve);
-            thread.postMessage({ items: items.map((item, index) => ({ index, ...item })) });
+            thread.postMessage({ items: items.map((item, index) => ({ index, ...item })), claims });
           }),
     close: async () => void (await thread.terminate()),
   };

@@ -73,12 +73,16 @@ function walkAndRead({ paths, cwd, config, includeTests, prefilter, claims }: Wa
 
 // Batches are answered in the order they came (the pool counts on it), also while the parser loads.
 let previous: Promise<void> = Promise.resolve();
-parentPort?.on('message', (message: { items: Job[] } | { walk: WalkRequest }) => {
+parentPort?.on('message', (message: { items: Job[]; claims?: Int32Array } | { walk: WalkRequest }) => {
   if ('walk' in message) return walkAndRead(message.walk);
-  const { items } = message;
+  const { items, claims } = message;
   previous = previous.then(async () => {
     facts ??= await import('./index.js');
-    const results = items.map((job) => ({ index: job.index, ...('text' in job ? extract(job.file, job.text) : readAndExtract(job)) }));
+    // With `claims` (files lent by a scan), an item the scan took back first is left to it.
+    const results = items.map((job) => {
+      if (claims && !claimBatch(claims, job.index, BY_WORKER)) return { index: job.index, taken: true as const };
+      return { index: job.index, ...('text' in job ? extract(job.file, job.text) : readAndExtract(job)) };
+    });
     parentPort?.postMessage(results);
   });
 });
