@@ -6,9 +6,10 @@ import { setFlagsFromString } from 'node:v8';
  * rather than hot. By default V8 hands thousands of such functions to its optimising compiler
  * (TurboFan), on background threads that share the machine's cores with the two threads that
  * parse and walk. On 2 cores that cost more than the optimised code saved: a cold scan of 13 real
- * repositories (npm run bench) spent 4.6 s of CPU in 2.5 s; asking for more calls before a
- * function is optimised, 3.5 s in 2.0 s, and no slower where the run is long (8,000 files parsed
- * with --no-prefilter). Only the hottest functions (the scanner's inner loops) are still optimised.
+ * repositories (npm run bench's real-13) spent 5.0 s of CPU in 2.66 s; asking for more calls
+ * before a function is optimised, 3.8 s in 2.09 s (Node 22: 2.33 s to 1.87 s). Where a run is long
+ * (every file parsed, --no-prefilter: 10 s) it is 2-6% slower on Node 20 and 10% faster on Node 22.
+ * Only the hottest functions (the scanner's inner loops) are still optimised.
  *
  * The flags differ by V8 version: V8 12 (Node 22) and later count invocations per tier (Maglev,
  * then TurboFan); V8 11 (Node 20) has one bytecode budget. Each value was measured on its own
