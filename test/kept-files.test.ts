@@ -82,8 +82,10 @@ kept('once its own queue is empty, this thread takes back the lent files the wor
   const shared = new KeptFiles(async () => analyse);
   for (const { file, text } of files) shared.keep(file, text);
   let takenBack = 0;
-  // A slow worker: it claims each item as it starts it, as src/facts/worker.ts does.
+  // A slow worker that claims each item as it starts it, as src/facts/worker.ts does; it starts
+  // its batch only once this thread has analysed everything else (a worker descheduled on a busy machine).
   shared.help(async (items, claims) => {
+    while (shared.outcomes.size < files.length - items.length) await new Promise((resolve) => setTimeout(resolve, 1));
     const results: (Extracted | undefined)[] = [];
     for (const [index, item] of items.entries()) {
       if (!claimBatch(claims, index, BY_WORKER)) {
