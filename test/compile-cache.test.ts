@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cacheEntryOf } from '../src/cli/compile-cache.js';
@@ -13,6 +13,18 @@ import { scratchDir, writeFiles } from './helpers/consumer.js';
 // 22.1+, ours on older Node. What a test can pin is that it is used and never changes an answer.
 const cache = suite('compile cache: the parser compiled once, reused by later runs');
 const nativeCache = typeof (Module as unknown as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+
+/**
+ * The V8 version tag a scan's process has (entries are kept by it): the CLI's tier-up flag
+ * (src/cli/tiering.ts) is part of it, and this process does not set that flag.
+ */
+function cliVersionTag(): number {
+  const tiering = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli', 'tiering.js')).href;
+  const script = `const { delayOptimisation } = await import(${JSON.stringify(tiering)}); delayOptimisation({ argv: [] }); process.stdout.write(String((await import('node:v8')).cachedDataVersionTag()));`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.is(run.status, 0, run.stderr);
+  return Number(run.stdout.trim());
+}
 
 function entries(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -96,13 +108,15 @@ cache('the CLI bundle, the parser and the bundled jscodeshift (the `fixable` che
   const bundled = path.join(root, 'dist', 'cli', 'codemod-deps.cjs');
   const parser = path.join(root, 'node_modules', '@ts-morph', 'common', 'dist', 'typescript.js');
   const cli = path.join(root, 'dist', 'cli', 'main.cjs');
+  const tag = cliVersionTag();
   for (const module of [cli, bundled, parser]) {
-    const entry = cacheEntryOf(versioned, module, []);
+    const entry = cacheEntryOf(versioned, module, [], tag);
     assert.ok(entry && existsSync(entry), `${path.relative(root, module)} was compiled into the cache`);
-    assert.is.not(cacheEntryOf(versioned, module, ['--expose-gc']), entry, 'other flags, another entry');
+    assert.is.not(cacheEntryOf(versioned, module, ['--expose-gc'], tag), entry, 'other flags, another entry');
+    assert.is.not(cacheEntryOf(versioned, module, [], tag + 1), entry, 'another V8 version tag (V8 flags set at run time), another entry');
   }
   // The bundle holds jscodeshift's own modules: none is loaded, or cached, from node_modules.
-  const fromPackage = cacheEntryOf(versioned, path.join(root, 'node_modules', 'recast', 'lib', 'printer.js'), []);
+  const fromPackage = cacheEntryOf(versioned, path.join(root, 'node_modules', 'recast', 'lib', 'printer.js'), [], tag);
   assert.ok(fromPackage && !existsSync(fromPackage), 'recast came from the bundle');
 });
 
@@ -115,7 +129,7 @@ cache('the CLI bundle is cached as loading it compiles it, whichever run comes f
     const location = scratchDir('wma-cc-cli-');
     const run = runCli(args, { cwd: dir, env: { NODE_COMPILE_CACHE: location, NODE_DISABLE_COMPILE_CACHE: undefined } });
     assert.ok(run.status === 0 || run.status === 1, run.stderr);
-    const entry = cacheEntryOf(path.join(location, `${process.version}-${process.arch}`), cli, []);
+    const entry = cacheEntryOf(path.join(location, `${process.version}-${process.arch}`), cli, [], cliVersionTag());
     assert.ok(entry && existsSync(entry), 'the CLI bundle has an entry');
     return readFileSync(entry);
   };

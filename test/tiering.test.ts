@@ -28,13 +28,17 @@ tiering('a tier-up flag given to node is left as given, in either spelling', () 
   const flag = tieringFlag(process.versions.v8);
   if (!flag) return;
   const name = flag.slice(0, flag.indexOf('='));
-  assert.is(delayOptimisation([`${name}=1000`]), undefined);
-  assert.is(delayOptimisation([`--${name.slice(2).replaceAll('-', '_')}=1000`]), undefined);
+  assert.is(delayOptimisation({ argv: [], execArgv: [`${name}=1000`] }), undefined);
+  assert.is(delayOptimisation({ argv: [], execArgv: [`--${name.slice(2).replaceAll('-', '_')}=1000`] }), undefined);
+});
+
+tiering('a run with --cache keeps V8 as it is (a warm run: the optimising compiler has a core of its own)', () => {
+  assert.is(delayOptimisation({ argv: ['src', '--cache'], execArgv: [] }), undefined);
 });
 
 tiering('the running V8 takes the flag without a word on stderr, and the CLI reports as before', () => {
   const entry = pathToFileURL(path.join(ROOT, 'dist', 'cli', 'tiering.js')).href;
-  const set = spawnSync(process.execPath, ['--input-type=module', '-e', `const { delayOptimisation } = await import(${JSON.stringify(entry)}); console.log(delayOptimisation() ?? 'none');`], { encoding: 'utf8' });
+  const set = spawnSync(process.execPath, ['--input-type=module', '-e', `const { delayOptimisation } = await import(${JSON.stringify(entry)}); console.log(delayOptimisation({ argv: [] }) ?? 'none');`], { encoding: 'utf8' });
   assert.is(set.status, 0, set.stderr);
   assert.is(set.stdout.trim(), tieringFlag(process.versions.v8) ?? 'none');
   assert.is(set.stderr, '', 'V8 printed nothing: it knows the flag');

@@ -5,6 +5,7 @@ import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cachedDataVersionTag } from 'node:v8';
 import vm from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 
@@ -139,17 +140,19 @@ function asciiSource(filename: string): string | undefined {
 }
 
 /**
- * Where a module's compiled code is kept: keyed by its path and Node's flags (V8 rejects code cached
- * under other flags, `--expose-gc` or `--cpu-prof`: each set of flags keeps its own entry instead of
- * rewriting one shared entry at every switch), then by its size and mtime. The first part names the
- * module's slot: a new build or version of it replaces the entry it had (writeEntry), so the folder
- * holds one entry per module and set of flags, not one per build. Undefined when it cannot be stat'ed.
+ * Where a module's compiled code is kept: keyed by its path, Node's flags and V8's version tag (V8
+ * rejects code cached under other flags, `--expose-gc` or `--cpu-prof`, or the tier-up flag the CLI
+ * sets for some runs and not others (src/cli/tiering.ts), which the tag reflects: each keeps its own
+ * entry instead of rewriting one shared entry at every switch), then by its size and mtime. The
+ * first part names the module's slot: a new build or version of it replaces the entry it had
+ * (writeEntry), so the folder holds one entry per module and set of flags, not one per build.
+ * Undefined when it cannot be stat'ed.
  */
-export function cacheEntryOf(dir: string, filename: string, execArgv: readonly string[] = process.execArgv): string | undefined {
+export function cacheEntryOf(dir: string, filename: string, execArgv: readonly string[] = process.execArgv, versionTag: number = cachedDataVersionTag()): string | undefined {
   const stats = statSync(filename, { throwIfNoEntry: false });
   if (!stats) return undefined;
   const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
-  return path.join(dir, `${hash(`${filename}\0${execArgv.join(' ')}`)}-${hash(`${stats.size}\0${stats.mtimeMs}`)}`);
+  return path.join(dir, `${hash(`${filename}\0${execArgv.join(' ')}\0${versionTag}`)}-${hash(`${stats.size}\0${stats.mtimeMs}`)}`);
 }
 
 const OWN_DIR = `${path.dirname(fileURLToPath(import.meta.url))}${path.sep}`;
