@@ -102,7 +102,8 @@ await build({
   },
 });
 // What runs before the CLI loads: V8's tier-up settings and the code cache (small modules of their
-// own, so that they act before the CLI is compiled), and the facts worker (an ES module; it starts the code cache before loading the parser).
+// own, so that they act before the CLI is compiled), and the facts worker (an ES module; it starts
+// the code cache before loading the parser).
 await build({
   ...cliOptions,
   entryPoints: {

@@ -14,8 +14,8 @@ import { setFlagsFromString } from 'node:v8';
  * The flags differ by V8 version: V8 12 (Node 22) and later count invocations per tier (Maglev,
  * then TurboFan); V8 11 (Node 20) has one bytecode budget. Each value was measured on its own
  * Node: 10× the default invocation count for TurboFan (3,000), 8× the budget on V8 11 (66 KiB;
- * 24× was slower again on the real-world sample). A V8 flag named on the command line is left alone: the
- * user's choice wins.
+ * 24× was slower again on the real-world sample). A V8 flag named on the command line is left
+ * alone: the user's choice wins.
  *
  * The CLI's own process only, before any code it runs is compiled or any worker starts (flags are
  * process-wide): a program that imports the library keeps V8 as it set it. Code cached under one
