@@ -387,7 +387,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const scanInWorkers = async (coldScan: ColdScan): Promise<FileFacts[]> => {
     const outcomes = await coldScan.outcomes();
     await kept.settled();
-    // The worker stops on its own thread (tens of milliseconds) while this one links; the scan awaits it before it returns.
+    // The worker stops on its own thread (tens of milliseconds) while this one links; the scan
+    // awaits it before it returns.
     if (!coldScan.pool) walkerStopping = coldScan.close();
     const analysed: { file: string; text: string }[] = [];
     const results: Extracted[] = [];

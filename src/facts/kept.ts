@@ -1,4 +1,4 @@
-import { BY_SCAN, type Extracted } from './pool.js';
+import { BY_SCAN, claimBatch, type Extracted } from './pool.js';
 
 type Item = { file: string; text: string };
 /** Analyses one file on this thread. */
@@ -101,7 +101,7 @@ export class KeptFiles {
     const lent = this.lent;
     if (!lent) return undefined;
     for (let index = lent.batch.length - 1; index >= 0; index--) {
-      if (Atomics.compareExchange(lent.claims, index, 0, BY_SCAN) === 0) return lent.batch[index];
+      if (claimBatch(lent.claims, index, BY_SCAN)) return lent.batch[index];
     }
     return undefined;
   }

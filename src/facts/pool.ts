@@ -36,7 +36,10 @@ export const READ_BATCH = 64;
 export const BY_WORKER = 1;
 export const BY_SCAN = 2;
 
-/** Claims batch `id` for one thread; false if the other has it. A batch past the slots is the worker's. */
+/**
+ * Claims slot `id` for one thread (a batch of the walk's files, or one file lent to the worker);
+ * false if the other has it. A batch past the slots is the worker's.
+ */
 export function claimBatch(claims: Int32Array, id: number, by: number): boolean {
   if (id >= claims.length) return by === BY_WORKER;
   return Atomics.compareExchange(claims, id, 0, by) === 0;
